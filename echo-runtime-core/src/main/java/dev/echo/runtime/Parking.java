@@ -1,0 +1,75 @@
+package dev.echo.runtime;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Echo's {@link LockSupport}: parks the current task, or the current plain thread, until it is
+ * woken, its deadline passes or it is cancelled. Every blocking Echo primitive (await, sleep,
+ * channels, select) parks through here, so that:
+ *
+ * <ul>
+ *   <li>a task waits on Echo's own timers (no JDK timer thread, no cross-thread hand-off);</li>
+ *   <li>cancellation is seen at every suspension point as a {@link CancellationException};</li>
+ *   <li>the runtime knows what each parked task waits on, for deadlock detection and reports.</li>
+ * </ul>
+ *
+ * <p>The caller's loop is the usual one: register a {@link Waker} with whatever will wake it,
+ * re-check the condition, then park; after park returns, re-check again (returns may be
+ * spurious) and remove the registration if it gives up:
+ *
+ * <pre>{@code
+ * while (!condition()) {
+ *     if (!Parking.park(this, deadline)) { deregister(); throw new TimeoutException(); }
+ * }
+ * }</pre>
+ *
+ * <p>On a plain thread, an interrupt ends the park with a {@link CancellationException} and the
+ * interrupt status is kept set; Echo's blocking methods do not declare
+ * {@link InterruptedException}.
+ */
+public final class Parking {
+
+    /** A deadline that never passes. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private Parking() {
+    }
+
+    /**
+     * Parks the caller until woken, cancelled, or {@code System.nanoTime()} reaches
+     * {@code deadlineNanos}.
+     *
+     * @param blocker what the caller waits on; a {@link WaitTarget} lets deadlock detection
+     *                reason about it, any other object counts as wakeable from outside
+     * @param deadlineNanos a {@link System#nanoTime()} instant, or {@link #NO_DEADLINE}
+     * @return {@code false} if the deadline has passed when the park ends, {@code true} otherwise
+     * @throws CancellationException if the current task is cancelled (or the plain thread is
+     *                               interrupted), before or during the park
+     */
+    public static boolean park(Object blocker, long deadlineNanos) {
+        return parkPlainThread(blocker, deadlineNanos);
+    }
+
+    /** Throws {@link CancellationException} if the current task was cancelled. */
+    public static void checkCancelled() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("interrupted while waiting");
+        }
+    }
+
+    private static boolean parkPlainThread(Object blocker, long deadlineNanos) {
+        checkCancelled();
+        if (deadlineNanos == NO_DEADLINE) {
+            LockSupport.park(blocker);
+        } else {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(blocker, remaining);
+        }
+        checkCancelled();
+        return deadlineNanos == NO_DEADLINE || deadlineNanos - System.nanoTime() > 0;
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs Maven with a JDK >= 25, found without any set-up by hand.
+#   ./echo.sh test              the whole default test suite
+#   ./echo.sh example [NAME]    build, then run an example (basic, async; default: all)
+#   ./echo.sh mvn ARGS...       any other Maven invocation on JDK 25
+# JAVA_HOME is used when it already points at JDK 25+; otherwise the newest
+# JDK 25+ under /usr/lib/jvm (or /Library/Java/JavaVirtualMachines) is used.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+
+find_jdk() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(java_major "$JAVA_HOME")" -ge 25 ] 2>/dev/null; then
+    echo "$JAVA_HOME"; return
+  fi
+  local best="" best_v=0 d v
+  for d in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$d/bin/javac" ] || continue
+    v=$(java_major "$d"); [ -n "$v" ] || continue
+    if [ "$v" -ge 25 ] && [ "$v" -gt "$best_v" ]; then best="$d"; best_v="$v"; fi
+  done
+  [ -n "$best" ] || { echo "echo.sh: no JDK >= 25 found (set JAVA_HOME to one)" >&2; exit 1; }
+  echo "$best"
+}
+
+export JAVA_HOME="$(find_jdk)"
+export PATH="$JAVA_HOME/bin:$PATH"
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+MVN=(mvn -B -ntp)
+
+cmd="${1:-test}"; shift || true
+case "$cmd" in
+  test)
+    "${MVN[@]}" verify "$@" ;;
+  example|examples)
+    "${MVN[@]}" -q -DskipTests install -pl echo-runtime-core -am
+    "${MVN[@]}" -q exec:java -pl echo-runtime-core -Dexec.classpathScope=test \
+      -Dexec.mainClass=dev.echo.runtime.examples.Examples -Dexec.args="$*" ;;
+  mvn)
+    "${MVN[@]}" "$@" ;;
+  *)
+    echo "usage: ./echo.sh test | example [NAME] | mvn ARGS..." >&2; exit 2 ;;
+esac
