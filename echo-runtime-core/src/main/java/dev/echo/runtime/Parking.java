@@ -48,12 +48,19 @@ public final class Parking {
      *                               interrupted), before or during the park
      */
     public static boolean park(Object blocker, long deadlineNanos) {
-        return parkPlainThread(blocker, deadlineNanos);
+        Task<?> task = Task.currentOrNull();
+        if (task == null) {
+            return parkPlainThread(blocker, deadlineNanos);
+        }
+        return task.park(blocker, deadlineNanos);
     }
 
     /** Throws {@link CancellationException} if the current task was cancelled. */
     public static void checkCancelled() {
-        if (Thread.currentThread().isInterrupted()) {
+        Task<?> task = Task.currentOrNull();
+        if (task != null) {
+            task.throwIfCancelled();
+        } else if (Thread.currentThread().isInterrupted()) {
             throw new CancellationException("interrupted while waiting");
         }
     }

@@ -1,0 +1,425 @@
+package dev.echo.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An Echo runtime: a GMP scheduler, its Reactor (timers) and its monitor. Tasks spawned here
+ * are virtual threads carried by the runtime's own workers.
+ *
+ * <pre>{@code
+ * try (EchoRuntime runtime = EchoRuntime.builder().processors(4).name("app").build()) {
+ *     long sum = runtime.block(() -> {
+ *         Task<Long> a = Echo.spawn(() -> work(1));
+ *         Task<Long> b = Echo.spawn(() -> work(2));
+ *         return a.join() + b.join();
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>{@link #block} is Go's {@code main} and Tokio's {@code block_on}: it runs a main task to
+ * completion and returns its result or rethrows its failure; when every task is asleep forever
+ * it throws {@link DeadlockException} instead of hanging. {@link #close} shuts down: it rejects
+ * new tasks, gives running ones a grace period, cancels the rest and joins every carrier.
+ *
+ * <p>Echo needs the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it
+ * {@link Builder#build()} throws an {@link IllegalStateException} naming the flag.
+ */
+public final class EchoRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("dev.echo.runtime");
+    /** How often block() re-checks for a deadlock even without a quiescence signal. */
+    private static final long DEADLOCK_RECHECK_NANOS = 100_000_000L;
+
+    private final String name;
+    final Scheduler scheduler;
+    final Reactor reactor;
+    private final Monitor monitor;
+    private final Thread.Builder.OfVirtual threadBuilder;
+    private final Duration shutdownGrace;
+    private final boolean deadlockDetection;
+
+    private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong ids = new AtomicLong();
+    private final LongAdder spawned = new LongAdder();
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
+    /** Plain threads in block() or close(), woken when every processor goes idle. */
+    private final ConcurrentLinkedQueue<Thread> idleWatchers = new ConcurrentLinkedQueue<>();
+
+    private final ReentrantLock closeLock = new ReentrantLock();
+    private volatile boolean closed;
+    private volatile boolean terminated;
+
+    private EchoRuntime(Builder builder) {
+        JdkHooks.requireAvailable();
+        JdkHooks.startJdkPollers();
+        this.name = builder.name;
+        this.shutdownGrace = builder.shutdownGrace;
+        this.deadlockDetection = builder.deadlockDetection;
+        this.reactor = new Reactor();
+        this.scheduler = new Scheduler(name, builder.processors, reactor);
+        this.scheduler.onQuiescent = this::wakeIdleWatchers;
+        this.threadBuilder = JdkHooks.virtualThreadBuilder(scheduler);
+        this.monitor = new Monitor(scheduler);
+        this.monitor.start();
+    }
+
+    /** A builder with defaults: one processor per available CPU, name "echo". */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a runtime. */
+    public static final class Builder {
+        private int processors = Runtime.getRuntime().availableProcessors();
+        private String name = "echo";
+        private Duration shutdownGrace = Duration.ofSeconds(5);
+        private boolean deadlockDetection = true;
+
+        private Builder() {
+        }
+
+        /** Number of processors (Go's GOMAXPROCS): tasks that run at once. At least 1. */
+        public Builder processors(int processors) {
+            if (processors < 1) {
+                throw new IllegalArgumentException("processors must be >= 1, got " + processors);
+            }
+            this.processors = processors;
+            return this;
+        }
+
+        /** The runtime's name; prefixes its thread names. Not blank. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank, got '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** How long {@link #close()} lets running tasks finish before cancelling them. */
+        public Builder shutdownGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("shutdownGrace must not be negative, got " + grace);
+            }
+            this.shutdownGrace = grace;
+            return this;
+        }
+
+        /** Whether {@link #block} detects "all tasks are asleep" (default true). */
+        public Builder deadlockDetection(boolean enabled) {
+            this.deadlockDetection = enabled;
+            return this;
+        }
+
+        /**
+         * Starts the runtime's monitor (workers start on demand).
+         *
+         * @throws IllegalStateException if the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+         */
+        public EchoRuntime build() {
+            return new EchoRuntime(this);
+        }
+    }
+
+    // ## Tasks ##
+
+    /** Spawns a task running {@code body}; its value or failure lands in the task's future. */
+    public <T> Task<T> spawn(Callable<T> body) {
+        return start(null, body);
+    }
+
+    /** Spawns a named task; the name shows in thread dumps, statistics and deadlock reports. */
+    public <T> Task<T> spawn(String name, Callable<T> body) {
+        Objects.requireNonNull(name, "name");
+        return start(name, body);
+    }
+
+    /** Spawns a task with no value. */
+    public Task<Void> spawn(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        return start(null, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code main} as a task and waits for it from this (plain) thread: returns its value
+     * or rethrows its failure (unchecked as thrown, checked wrapped in
+     * {@link java.util.concurrent.CompletionException}).
+     *
+     * @throws DeadlockException if main can never finish (see that class)
+     * @throws IllegalStateException if called from inside a task of this runtime
+     */
+    public <T> T block(Callable<T> main) {
+        Objects.requireNonNull(main, "main");
+        Task<?> caller = Task.currentOrNull();
+        if (caller != null && caller.runtime == this) {
+            throw new IllegalStateException("block() called from " + caller
+                    + " of runtime '" + name + "' would wait for itself; use spawn(...).join()");
+        }
+        Task<T> task = start("main", main);
+        Waker waker = Waker.current();
+        Thread self = Thread.currentThread();
+        idleWatchers.add(self);
+        try {
+            while (true) {
+                if (task.future().poll(waker) instanceof Poll.Ready<T> ready) {
+                    return ready.value();
+                }
+                LockSupport.parkNanos(this, DEADLOCK_RECHECK_NANOS);
+                if (deadlockDetection && !task.future().isDone()) {
+                    List<String> report = deadlockReport();
+                    if (report != null) {
+                        throw new DeadlockException(report);
+                    }
+                }
+            }
+        } finally {
+            idleWatchers.remove(self);
+        }
+    }
+
+    /**
+     * A timer future (the original's TimerFuture): resolves with null after {@code delay}, woken
+     * by the Reactor. Cancelling it removes its timer.
+     */
+    public EchoFuture<Void> timer(Duration delay) {
+        long nanos = checkDuration(delay, "delay");
+        EchoFuture<Void> future = new EchoFuture<>(null);
+        TimerHeap.Entry entry = reactor.schedule(System.nanoTime() + nanos,
+                (Runnable) () -> future.settle(FutureState.RESOLVED, null, null));
+        future.onCancel(() -> reactor.cancel(entry));
+        return future;
+    }
+
+    private <T> Task<T> start(String taskName, Callable<T> body) {
+        Objects.requireNonNull(body, "body");
+        if (closed) {
+            throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot spawn a task");
+        }
+        Task<T> task = new Task<>(ids.incrementAndGet(), taskName, this, body, threadBuilder);
+        live.add(task);
+        spawned.increment();
+        try {
+            if (JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == scheduler) {
+                worker.spawning = true;
+                try {
+                    task.thread.start();
+                } finally {
+                    worker.spawning = false;
+                }
+            } else {
+                task.thread.start();
+            }
+        } catch (RejectedExecutionException e) {
+            live.remove(task);
+            throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot spawn a task", e);
+        }
+        return task;
+    }
+
+    /** Called on the task's thread as its body ends. */
+    void taskFinished(Task<?> task) {
+        live.remove(task);
+        switch (task.future().state()) {
+            case RESOLVED -> completed.increment();
+            case REJECTED -> failed.increment();
+            default -> cancelled.increment();
+        }
+        if (closed && live.isEmpty()) {
+            wakeIdleWatchers();
+        }
+    }
+
+    // ## Statistics ##
+
+    /** A snapshot of the runtime's statistics. */
+    public RuntimeStats stats() {
+        Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
+        byStatus.put(TaskStatus.READY, 0L);
+        byStatus.put(TaskStatus.RUNNING, 0L);
+        byStatus.put(TaskStatus.WAITING, 0L);
+        for (Task<?> task : live) {
+            TaskStatus status = task.status();
+            if (!status.isTerminal()) {
+                byStatus.merge(status, 1L, Long::sum);
+            }
+        }
+        return new RuntimeStats(name, "timers", spawned.sum(), completed.sum(), failed.sum(), cancelled.sum(),
+                byStatus, scheduler.global.size(), reactor.timers.size(), scheduler.workerCount(),
+                monitor.handOffs(), scheduler.processorStats());
+    }
+
+    /** The runtime's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The number of processors. */
+    public int processors() {
+        return scheduler.processorCount;
+    }
+
+    /** True once {@link #close} has begun: new tasks are rejected. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ## Deadlock detection ##
+
+    private void wakeIdleWatchers() {
+        for (Thread watcher : idleWatchers) {
+            LockSupport.unpark(watcher);
+        }
+    }
+
+    /**
+     * The parked tasks if the runtime is deadlocked, else null. Deadlocked means: no processor
+     * runs, no queue holds work, no timer is pending, and every live task is parked on a
+     * {@link WaitTarget} that nothing outside the runtime can wake — and the scheduler's
+     * activity count did not move while we looked (so no wake-up slipped past).
+     */
+    private List<String> deadlockReport() {
+        long before = scheduler.activity();
+        if (!scheduler.isQuiescent() || reactor.hasTimers()) {
+            return null;
+        }
+        List<String> parked = new ArrayList<>();
+        for (Task<?> task : live) {
+            if (task.future().isDone()) {
+                continue;
+            }
+            if (!(task.waitingOn() instanceof WaitTarget target) || target.wakeableFromOutside()
+                    || task.thread.getState() != Thread.State.WAITING) {
+                return null;
+            }
+            parked.add(task + " [" + target.describeWait() + "]");
+        }
+        if (parked.isEmpty() || scheduler.activity() != before || !scheduler.isQuiescent() || reactor.hasTimers()) {
+            return null;
+        }
+        return parked;
+    }
+
+    // ## Shutdown ##
+
+    /** Closes with the builder's shutdown grace (default 5 s). */
+    @Override
+    public void close() {
+        close(shutdownGrace);
+    }
+
+    /**
+     * Shuts down: rejects new tasks; waits up to {@code grace} for live tasks to finish; cancels
+     * the rest and waits up to {@code grace} again for them to stop; stops and joins every
+     * worker and the monitor. A task that ignores cancellation (a CPU loop that never
+     * suspends) is reported in the log and keeps its carrier. Idempotent.
+     *
+     * @throws IllegalStateException if called from inside a task of this runtime
+     */
+    public void close(Duration grace) {
+        long graceNanos = checkDuration(grace, "grace");
+        Task<?> caller = Task.currentOrNull();
+        if (caller != null && caller.runtime == this) {
+            throw new IllegalStateException("close() called from " + caller + " would wait for itself");
+        }
+        closeLock.lock();
+        try {
+            if (terminated) {
+                return;
+            }
+            closed = true;
+            Thread self = Thread.currentThread();
+            idleWatchers.add(self);
+            try {
+                if (!awaitNoLiveTasks(System.nanoTime() + graceNanos)) {
+                    for (Task<?> task : live) {
+                        task.cancel();
+                    }
+                    awaitNoLiveTasks(System.nanoTime() + Math.max(graceNanos, 100_000_000L));
+                }
+            } finally {
+                idleWatchers.remove(self);
+            }
+            List<Worker> workers = scheduler.stop();
+            monitor.stop();
+            long joinDeadline = System.nanoTime() + Math.max(graceNanos, 1_000_000_000L);
+            boolean interrupted = false;
+            for (Worker worker : workers) {
+                interrupted |= joinUntil(worker, joinDeadline);
+            }
+            interrupted |= joinUntil(monitor.thread(), joinDeadline);
+            scheduler.markStopped();
+            if (!live.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "Echo runtime '" + name + "' closed with tasks that ignored"
+                        + " cancellation (their carriers stay alive): " + live);
+            }
+            terminated = true;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private boolean awaitNoLiveTasks(long deadline) {
+        while (!live.isEmpty()) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, Math.min(wait, 10_000_000L));
+        }
+        return true;
+    }
+
+    /** Joins {@code thread} until the deadline; returns true if interrupted meanwhile. */
+    private static boolean joinUntil(Thread thread, long deadline) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0) {
+                break;
+            }
+            try {
+                thread.join(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
+    }
+
+    static long checkDuration(Duration duration, String what) {
+        Objects.requireNonNull(duration, what);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative, got " + duration);
+        }
+        return EchoFuture.saturatedNanos(duration);
+    }
+
+    @Override
+    public String toString() {
+        return "EchoRuntime[" + name + ", processors=" + scheduler.processorCount + (closed ? ", closed" : "") + "]";
+    }
+}

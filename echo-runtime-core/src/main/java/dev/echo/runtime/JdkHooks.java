@@ -1,0 +1,120 @@
+package dev.echo.runtime;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.util.concurrent.Executor;
+
+/**
+ * The two places where Echo reaches inside the JDK, both in {@code java.lang} and both opened by
+ * {@value #FLAG}:
+ *
+ * <ol>
+ *   <li>{@code ThreadBuilders$VirtualThreadBuilder(Executor)}, the package-private constructor
+ *       that makes virtual threads run on a scheduler of our own (JDK 25 has no public API for
+ *       it). Every start, unpark and yield of such a thread arrives as
+ *       {@link Executor#execute(Runnable)} on that scheduler.</li>
+ *   <li>{@code Thread.currentCarrierThread()}: when a task unparks or starts another task, the
+ *       JDK calls {@code execute} on the task's own (virtual) thread; the scheduler needs the
+ *       carrier to find the worker, and so the processor, it is running on.</li>
+ * </ol>
+ *
+ * <p>Without the flag Echo fails fast with an {@link IllegalStateException} naming it; it never
+ * falls back to the JDK's default scheduler.
+ */
+final class JdkHooks {
+
+    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final Constructor<?> BUILDER;
+    private static final MethodHandle CURRENT_CARRIER;
+    private static final RuntimeException UNAVAILABLE;
+
+    static {
+        Constructor<?> builder = null;
+        MethodHandle carrier = null;
+        RuntimeException failure = null;
+        try {
+            Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            builder = type.getDeclaredConstructor(Executor.class);
+            builder.setAccessible(true);
+            carrier = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            failure = new IllegalStateException(
+                    "Echo needs the JVM flag " + FLAG + " to run tasks on its own virtual-thread scheduler ("
+                            + e + "); add it to the java command line, or use a jar whose manifest carries "
+                            + "'Add-Opens: java.base/java.lang'", e);
+        }
+        BUILDER = builder;
+        CURRENT_CARRIER = carrier;
+        UNAVAILABLE = failure;
+    }
+
+    private JdkHooks() {
+    }
+
+    /** Throws the flag-naming {@link IllegalStateException} if the hooks are unreachable. */
+    static void requireAvailable() {
+        if (UNAVAILABLE != null) {
+            throw new IllegalStateException(UNAVAILABLE.getMessage(), UNAVAILABLE.getCause());
+        }
+    }
+
+    /** A virtual-thread builder whose threads are scheduled by {@code scheduler}. */
+    static Thread.Builder.OfVirtual virtualThreadBuilder(Executor scheduler) {
+        requireAvailable();
+        try {
+            return (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a virtual-thread builder for Echo's scheduler", e);
+        }
+    }
+
+    /** The platform thread carrying the caller: itself for a platform thread. */
+    static Thread currentCarrierThread() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts the JDK's I/O poller threads on the default scheduler, from this (platform) thread.
+     * They are virtual threads that would otherwise inherit the scheduler of whichever thread
+     * first does blocking socket I/O, and must never be carried by Echo's workers: a poller
+     * parked on a worker would stop every task's network I/O when that worker is busy.
+     */
+    static void startJdkPollers() {
+        if (pollersStarted) {
+            return;
+        }
+        // Class initialisation starts the pollers; do it on a fresh platform thread so that
+        // even a caller that is itself a virtual thread cannot lend them its scheduler.
+        Thread starter = Thread.ofPlatform().name("echo-start-jdk-pollers").unstarted(() -> {
+            try {
+                Class.forName("sun.nio.ch.Poller", true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // A JDK without sun.nio.ch.Poller has no virtual-thread pollers to protect.
+            }
+        });
+        starter.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                starter.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        pollersStarted = true;
+    }
+
+    private static volatile boolean pollersStarted;
+}

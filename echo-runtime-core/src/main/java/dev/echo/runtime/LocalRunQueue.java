@@ -1,0 +1,231 @@
+package dev.echo.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A processor's bounded run queue: a single-producer, multi-consumer ring of runnable
+ * continuations, plus the run-next slot for the task just woken.
+ *
+ * <p>Ownership is in the method names. {@code push…}, {@code pop…}, {@code offerRunNext} and
+ * {@code stealInto}'s destination side may only be called by the worker that owns the processor
+ * (the single producer). {@link #stealInto} (source side), {@link #drainTo} and {@link #size}
+ * may be called from any thread.
+ */
+final class LocalRunQueue {
+
+    /*
+     * Implementation overview
+     * =======================
+     *
+     * Invariants
+     *  1. 0 <= tail - head <= capacity, in wrapping int arithmetic.
+     *  2. Slots [head, tail) hold queued runnables; only the owner writes slots, and only at
+     *     index tail, which by (1) is never inside [head, tail).
+     *  3. head only moves forward, by CAS, by whoever takes items (owner pop, stealers,
+     *     overflow). tail only moves forward, by the owner, with a release store.
+     *  4. runNext holds at most one runnable; it is not part of [head, tail).
+     *
+     * Memory-ordering protocol
+     *  1. Owner push: plain store of the element at tail, then setRelease(tail). Pairs with the
+     *     getAcquire(tail) of a stealer, which therefore sees the element.
+     *  2. Taker: getAcquire(head), getAcquire(tail), read the elements, then CAS head. A CAS
+     *     that succeeds proves head did not move, so by (2) the owner cannot have overwritten
+     *     the elements read (it writes only at tail, and tail - head <= capacity).
+     *  3. runNext is exchanged with getAndSet / compareAndSet (volatile semantics), so a wake
+     *     that lands there is ordered before the waker's later reads of the idle counters.
+     *
+     * Rejected alternatives
+     *  - A lock per queue: every wake would take it; stealing is rare, pushing is not.
+     *  - An unbounded linked deque (Chase-Lev): allocation per push; the bounded ring spills
+     *    half its contents to the global queue when full, as Go's runqput does, which also
+     *    hands the surplus to other processors.
+     *
+     * References: Go runtime proc.go (runqput, runqget, runqgrab, runqsteal); Tokio
+     * runtime/scheduler/multi_thread/queue.rs (Local / Steal handles).
+     */
+
+    /** Ring size; a power of two. Package-private so tests can reason about overflow. */
+    static final int CAPACITY = 256;
+    private static final int MASK = CAPACITY - 1;
+
+    private final Runnable[] buffer = new Runnable[CAPACITY];
+    /** Consumers' end. Moved by CAS from the owner (pop) and stealers. */
+    private volatile int head;
+    /** Producer's end. Written only by the owner, with release; read with acquire. */
+    private volatile int tail;
+    /** The run-next slot; owner exchanges it, the monitor may take it during a hand-off. */
+    private volatile Runnable runNext;
+
+    /**
+     * Owner only. Appends {@code task}; if the ring is full, moves half of it plus {@code task}
+     * to {@code overflow} and returns false (the caller then wakes other workers).
+     */
+    boolean push(Runnable task, InjectQueue overflow) {
+        while (true) {
+            int h = getAcquireHead();
+            int t = tail;
+            if (t - h < CAPACITY) {
+                buffer[t & MASK] = task;
+                setReleaseTail(t + 1);
+                return true;
+            }
+            if (pushOverflow(task, h, t, overflow)) {
+                return false;
+            }
+            // Stealers moved head meanwhile; there is room now.
+        }
+    }
+
+    private boolean pushOverflow(Runnable task, int h, int t, InjectQueue overflow) {
+        int n = (t - h) / 2;
+        Runnable[] batch = new Runnable[n + 1];
+        for (int i = 0; i < n; i++) {
+            batch[i] = buffer[(h + i) & MASK];
+        }
+        if (!casHead(h, h + n)) {
+            return false;
+        }
+        batch[n] = task;
+        overflow.pushBatch(batch, n + 1);
+        return true;
+    }
+
+    /**
+     * Owner only. Puts {@code task} in the run-next slot and returns what it displaced (to be
+     * pushed to the tail by the caller), or null.
+     */
+    Runnable offerRunNext(Runnable task) {
+        return (Runnable) RUN_NEXT.getAndSet(this, task);
+    }
+
+    /** Owner only. Takes the run-next task, or null. */
+    Runnable pollRunNext() {
+        return runNext == null ? null : (Runnable) RUN_NEXT.getAndSet(this, (Runnable) null);
+    }
+
+    /** Owner only. Takes from the head of the ring (FIFO), or null when empty. */
+    Runnable pop() {
+        while (true) {
+            int h = getAcquireHead();
+            int t = tail;
+            if (t == h) {
+                return null;
+            }
+            Runnable task = buffer[h & MASK];
+            if (casHead(h, h + 1)) {
+                return task;
+            }
+        }
+    }
+
+    /**
+     * Called by the owner of {@code destination}: moves half of this queue (rounded up) into
+     * {@code destination}, which must be empty, and returns one of the moved runnables to run
+     * now, or null if there was nothing to steal. The run-next slot is not stolen: it belongs to
+     * the owner's next turn; only {@link #drainTo} takes it.
+     */
+    Runnable stealInto(LocalRunQueue destination) {
+        int dt = destination.tail;
+        while (true) {
+            int h = getAcquireHead();
+            int t = getAcquireTail();
+            int n = t - h;
+            n = n - n / 2;
+            if (n <= 0) {
+                return null;
+            }
+            if (n > CAPACITY / 2) {
+                continue; // read head and tail at different moments; try again
+            }
+            for (int i = 0; i < n; i++) {
+                destination.buffer[(dt + i) & MASK] = buffer[(h + i) & MASK];
+            }
+            if (casHead(h, h + n)) {
+                Runnable first = destination.buffer[(dt + n - 1) & MASK];
+                if (n > 1) {
+                    destination.setReleaseTail(dt + n - 1);
+                }
+                return first;
+            }
+        }
+    }
+
+    /**
+     * Any thread. Moves everything, the run-next slot included, into {@code target}; used by the
+     * monitor when it hands a held processor's work to other workers, and at shutdown.
+     * Returns the number moved.
+     */
+    int drainTo(InjectQueue target) {
+        int moved = 0;
+        Runnable next = runNext;
+        if (next != null && RUN_NEXT.compareAndSet(this, next, (Runnable) null)) {
+            target.push(next);
+            moved++;
+        }
+        while (true) {
+            int h = getAcquireHead();
+            int t = getAcquireTail();
+            int n = t - h;
+            if (n <= 0) {
+                return moved;
+            }
+            if (n > CAPACITY) {
+                continue;
+            }
+            Runnable[] batch = new Runnable[n];
+            for (int i = 0; i < n; i++) {
+                batch[i] = buffer[(h + i) & MASK];
+            }
+            if (casHead(h, h + n)) {
+                target.pushBatch(batch, n);
+                return moved + n;
+            }
+        }
+    }
+
+    /** Any thread. Ring length plus the run-next slot; a moment's estimate. */
+    int size() {
+        int n = getAcquireTail() - getAcquireHead();
+        n = Math.max(0, Math.min(n, CAPACITY));
+        return runNext != null ? n + 1 : n;
+    }
+
+    /** Any thread. True if the ring and the run-next slot look empty. */
+    boolean isEmpty() {
+        return getAcquireTail() == getAcquireHead() && runNext == null;
+    }
+
+    // VarHandle mechanics
+
+    private int getAcquireHead() {
+        return (int) HEAD.getAcquire(this);
+    }
+
+    private int getAcquireTail() {
+        return (int) TAIL.getAcquire(this);
+    }
+
+    private void setReleaseTail(int value) {
+        TAIL.setRelease(this, value);
+    }
+
+    private boolean casHead(int expected, int value) {
+        return HEAD.compareAndSet(this, expected, value);
+    }
+
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle RUN_NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(LocalRunQueue.class, "head", int.class);
+            TAIL = l.findVarHandle(LocalRunQueue.class, "tail", int.class);
+            RUN_NEXT = l.findVarHandle(LocalRunQueue.class, "runNext", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.echo.runtime;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Go's sysmon for one runtime: a platform daemon thread, holding no processor, that keeps the
+ * scheduler honest where the workers cannot, because they are busy running tasks.
+ *
+ * <ul>
+ *   <li><b>Hand-off.</b> A processor whose task count has not moved for
+ *       {@link #HOLD_LIMIT_NANOS} while it is RUNNING is held by one task (a CPU loop, or a
+ *       native call pinning the carrier). If work waits behind it (in its own queue, or in the
+ *       global queue while no processor is idle), {@link Scheduler#handOff} moves it to other
+ *       workers.</li>
+ *   <li><b>Timers.</b> Timers overdue by more than {@link #TIMER_SLACK_NANOS} are fired here
+ *       when no worker got to them.</li>
+ *   <li><b>Lost wake-ups.</b> Work in the global queue with idle processors and no spinning
+ *       worker gets a {@link Scheduler#wakeP}. The submission protocol makes this a belt to
+ *       its braces.</li>
+ * </ul>
+ *
+ * <p>It sleeps {@link #MIN_DELAY_NANOS} while any processor runs, backing off to
+ * {@link #MAX_DELAY_NANOS} while all are idle.
+ */
+final class Monitor implements Runnable {
+
+    /** Go's forcePreemptNS: how long one task may hold a processor while work waits. */
+    static final long HOLD_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long TIMER_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long MIN_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final Scheduler scheduler;
+    private final Thread thread;
+    private volatile boolean stopped;
+    /** Hand-offs performed; read by statistics. */
+    private volatile long handOffs;
+
+    Monitor(Scheduler scheduler) {
+        this.scheduler = scheduler;
+        this.thread = Thread.ofPlatform().daemon().name(scheduler.name + "-monitor").unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    long handOffs() {
+        return handOffs;
+    }
+
+    @Override
+    public void run() {
+        long delay = MIN_DELAY_NANOS;
+        while (!stopped) {
+            LockSupport.parkNanos(this, delay);
+            if (stopped) {
+                return;
+            }
+            boolean busy = check(System.nanoTime());
+            delay = busy ? MIN_DELAY_NANOS : Math.min(delay * 2, MAX_DELAY_NANOS);
+        }
+    }
+
+    /** One round; returns true if any processor was running. */
+    private boolean check(long now) {
+        Scheduler s = scheduler;
+        boolean anyRunning = false;
+        for (int i = 0; i < s.processorCount; i++) {
+            Processor p = s.slot(i);
+            if (p.state != Processor.RUNNING) {
+                p.monitorSeenTicks = -1;
+                continue;
+            }
+            anyRunning = true;
+            long ticks = p.tasksRun();
+            if (ticks != p.monitorSeenTicks) {
+                p.monitorSeenTicks = ticks;
+                p.monitorSeenSince = now;
+                continue;
+            }
+            if (now - p.monitorSeenSince < HOLD_LIMIT_NANOS) {
+                continue;
+            }
+            boolean workWaits = !p.queue.isEmpty()
+                    || (!s.global.isEmpty() && s.idleProcessorCount() == 0);
+            if (workWaits) {
+                s.handOff(p);
+                handOffs = handOffs + 1;
+                p.monitorSeenSince = now;
+            }
+        }
+        if (s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {
+            s.reactor.pollNow();
+        }
+        if (!s.global.isEmpty() && s.idleProcessorCount() > 0 && s.spinning.get() == 0) {
+            s.wakeP();
+        }
+        return anyRunning || s.reactor.hasTimers();
+    }
+}

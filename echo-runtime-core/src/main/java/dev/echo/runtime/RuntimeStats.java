@@ -1,0 +1,38 @@
+package dev.echo.runtime;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable snapshot of a runtime's statistics. Counters only grow; the rest is a moment's
+ * view. Taking one costs a pass over the live tasks (for the by-status counts) and over the
+ * processors; nothing on the scheduling hot path takes a lock for it.
+ *
+ * @param name           the runtime's name
+ * @param transport      how the Reactor waits for events ("timers" until I/O is on Netty)
+ * @param tasksSpawned   tasks ever spawned
+ * @param tasksCompleted tasks that returned a value
+ * @param tasksFailed    tasks that threw
+ * @param tasksCancelled tasks that ended cancelled
+ * @param liveByStatus   live tasks by status (READY, RUNNING, WAITING)
+ * @param globalQueueLength tasks waiting in the global queue
+ * @param timersPending  timers scheduled and not yet fired
+ * @param workers        carrier threads (Ms) alive
+ * @param handOffs       processors handed off by the monitor because one task held them
+ * @param processors     one entry per processor, by id
+ */
+public record RuntimeStats(String name, String transport, long tasksSpawned, long tasksCompleted,
+                           long tasksFailed, long tasksCancelled, Map<TaskStatus, Long> liveByStatus,
+                           int globalQueueLength, int timersPending, int workers, long handOffs,
+                           List<ProcessorStats> processors) {
+
+    public RuntimeStats {
+        liveByStatus = Map.copyOf(liveByStatus);
+        processors = List.copyOf(processors);
+    }
+
+    /** Live tasks (spawned and not finished). */
+    public long tasksLive() {
+        return liveByStatus.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,418 @@
+package dev.echo.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Echo's GMP scheduler: the {@link Executor} on which every Echo task (a virtual thread) runs.
+ *
+ * <p>G is a task's continuation (the {@code Runnable} the JDK hands to {@link #execute}); M is a
+ * {@link Worker}, a platform carrier thread; P is a {@link Processor}, the right to run tasks
+ * plus a local run queue. There are exactly {@code processors} Ps; Ms come and go.
+ */
+final class Scheduler implements Executor {
+
+    /*
+     * Implementation overview
+     * =======================
+     *
+     * Where a continuation goes (execute)
+     *  - Called on a worker that holds a live processor:
+     *      * the continuation that worker is running right now (Thread.yield, or a park that
+     *        was unparked before it finished) -> tail of the local queue: a yield lets the
+     *        others run, it does not jump the queue;
+     *      * a task being spawned -> tail of the local queue (spawn order is run order);
+     *      * anything else is a wake-up -> the run-next slot, so a woken task runs as soon as
+     *        the waker parks (a channel hand-off costs a hand-off, not a trip through queues).
+     *        The task it displaces goes to the tail.
+     *  - Called anywhere else (plain threads, JDK timer threads, the monitor, a worker without
+     *    a processor) -> the global queue, then wakeP().
+     *
+     * Finding work (Worker.findRunnable), in order
+     *  1. every 61st turn: one task from the global queue, then due timers (fairness: neither a
+     *     busy local queue nor a pair of ping-ponging tasks can starve them);
+     *  2. run-next slot, unless it ran 3 times in a row while the local queue waits;
+     *  3. local queue; 4. a batch from the global queue; 5. due timers;
+     *  6. if allowed to spin: steal half of a random victim's queue, 4 passes over all Ps;
+     *  7. give up the P, re-check everything, then block: as the Reactor's poller if no one
+     *     else is, otherwise parked on the idle-worker stack until wakeP() hands it a P.
+     *
+     * Spinning (bounded): a worker may spin (steal) only while 2 * spinning < busy Ps. When a
+     * spinning worker finds work and it was the last spinner, it wakes another worker: there
+     * may be more work where it found some (Go's resetspinning).
+     *
+     * Submission / idle protocol (no lost wake-ups; Go's proc.go "Worker thread parking")
+     *  Submitter: 1. publish the work (volatile or release store, or a lock);
+     *             2. read spinning and idleCount (volatile: a StoreLoad with step 1);
+     *             3. if spinning == 0 and idleCount > 0, wake a worker (wakeP).
+     *  Idle worker: 1. put its P on the idle stack (idleCount++), stop spinning (spinning--);
+     *               2. re-read every queue (global, each P's local queue) and the timers;
+     *               3. if it sees work, take an idle P back and retry; otherwise block.
+     *  Java volatile accesses are sequentially consistent, so one side sees the other.
+     *  Local pushes from a running worker skip this protocol: that worker will run its own
+     *  queue before it idles; other workers are woken only to share surplus.
+     *
+     * Hand-off (Monitor): a task that holds its P too long (a CPU loop, a native call that
+     * pins the carrier) while work waits gets its P's queue moved to the global queue; if no P
+     * is idle to run it, the P is retired and its slot given to a fresh P on another worker.
+     * The worker still in the long task finds its P retired at its next scheduling point and
+     * gives it up.
+     *
+     * Locks: `lock` guards the idle-P stack, the idle-worker stack and the worker list. It is
+     * never held while running a task or parking.
+     *
+     * Rejected alternatives
+     *  - ForkJoinPool as the scheduler: no run-next slot, no control over spinning, parking or
+     *    hand-off, and no per-P statistics.
+     *  - One worker permanently bound to each P: a pinned worker would strand its queue.
+     *
+     * References: Go runtime/proc.go (findRunnable, wakep, resetspinning, sysmon, retake);
+     * Tokio runtime/scheduler/multi_thread/worker.rs; kotlinx CoroutineScheduler.
+     */
+
+    /** Go's 61: a prime, so fairness checks don't fall into step with workload patterns. */
+    static final int GLOBAL_QUEUE_INTERVAL = 61;
+    /** Picked out of thin air, as Tokio's MAX_LIFO_POLLS_PER_TICK. */
+    static final int MAX_RUN_NEXT_STREAK = 3;
+
+    final String name;
+    final int processorCount;
+    final InjectQueue global = new InjectQueue();
+    final Reactor reactor;
+    /** Slots; an element is replaced only by a hand-off (Monitor). */
+    private final AtomicReferenceArray<Processor> slots;
+
+    /** Guards idleProcessors, idleWorkers, workers. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Processor[] idleProcessors;
+    private int idleProcessorTop;
+    /** Number of idle Ps; written under lock, read without (Go's sched.npidle). */
+    private volatile int idleCount;
+    private Worker idleWorkers;
+    private int idleWorkerCount;
+    private final List<Worker> workers = new ArrayList<>();
+    private int workerSequence;
+
+    /** Workers currently spinning (Go's sched.nmspinning). */
+    final AtomicInteger spinning = new AtomicInteger();
+    private volatile boolean stopping;
+    private volatile boolean stopped;
+    /** Called when every P has gone idle (deadlock detection); must be quick. */
+    volatile Runnable onQuiescent;
+
+    Scheduler(String name, int processorCount, Reactor reactor) {
+        this.name = name;
+        this.processorCount = processorCount;
+        this.reactor = reactor;
+        this.slots = new AtomicReferenceArray<>(processorCount);
+        this.idleProcessors = new Processor[processorCount];
+        for (int i = processorCount - 1; i >= 0; i--) {
+            Processor p = new Processor(i);
+            slots.set(i, p);
+            idleProcessors[idleProcessorTop++] = p;
+        }
+        this.idleCount = processorCount;
+    }
+
+    // ## Submission ##
+
+    @Override
+    public void execute(Runnable task) {
+        if (stopped) {
+            throw new RejectedExecutionException("Echo runtime '" + name + "' is closed");
+        }
+        if (JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == this) {
+            Processor p = worker.processor;
+            if (p != null && !p.retired) {
+                submitLocal(worker, p, task);
+                return;
+            }
+        }
+        global.push(task);
+        wakeP();
+    }
+
+    private void submitLocal(Worker worker, Processor p, Runnable task) {
+        if (task == worker.running) {
+            p.queue.push(task, global);
+            return;
+        }
+        if (worker.spawning) {
+            p.queue.push(task, global);
+            wakeP();
+            return;
+        }
+        Runnable displaced = p.queue.offerRunNext(task);
+        if (displaced != null) {
+            p.queue.push(displaced, global);
+            wakeP();
+        }
+    }
+
+    /**
+     * Wakes an idle worker and gives it an idle P, if there is an idle P and nobody is already
+     * spinning to look for work (Go's wakep). The woken worker starts out spinning.
+     */
+    void wakeP() {
+        if (idleCount == 0 || spinning.get() != 0 || !spinning.compareAndSet(0, 1)) {
+            return;
+        }
+        Processor p;
+        Worker worker;
+        lock.lock();
+        try {
+            p = popIdleProcessor();
+            if (p == null || stopping) {
+                if (p != null) {
+                    pushIdleProcessor(p);
+                }
+                spinning.decrementAndGet();
+                return;
+            }
+            p.state = Processor.SPINNING;
+            worker = popIdleWorker();
+            if (worker == null) {
+                newWorker(p);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        worker.handOver(p, true);
+    }
+
+    // ## Idle processors and workers ##
+
+    /** Takes an idle P for a worker that has none; null if none is idle. */
+    Processor tryAcquireIdleProcessor() {
+        if (idleCount == 0) {
+            return null;
+        }
+        lock.lock();
+        try {
+            return stopping ? null : popIdleProcessor();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker gives up {@code p}; it must hold it and its local queue must be empty. */
+    void releaseProcessor(Processor p) {
+        p.setState(Processor.IDLE);
+        p.countPark();
+        boolean allIdle;
+        lock.lock();
+        try {
+            pushIdleProcessor(p);
+            allIdle = idleCount == processorCount;
+        } finally {
+            lock.unlock();
+        }
+        if (allIdle) {
+            Runnable listener = onQuiescent;
+            if (listener != null) {
+                listener.run();
+            }
+        }
+    }
+
+    /**
+     * Parks {@code worker} on the idle stack until {@link #wakeP} hands it a P (true) or the
+     * scheduler stops (false). A surplus worker (as many idle workers as Ps) exits instead.
+     */
+    boolean parkWorker(Worker worker) {
+        lock.lock();
+        try {
+            if (stopping || idleWorkerCount >= processorCount) {
+                return false;
+            }
+            worker.nextIdle = idleWorkers;
+            idleWorkers = worker;
+            idleWorkerCount++;
+        } finally {
+            lock.unlock();
+        }
+        return worker.awaitHandOver(this);
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    private Processor popIdleProcessor() {
+        if (idleProcessorTop == 0) {
+            return null;
+        }
+        Processor p = idleProcessors[--idleProcessorTop];
+        idleProcessors[idleProcessorTop] = null;
+        idleCount = idleProcessorTop;
+        return p;
+    }
+
+    private void pushIdleProcessor(Processor p) {
+        idleProcessors[idleProcessorTop++] = p;
+        idleCount = idleProcessorTop;
+    }
+
+    private Worker popIdleWorker() {
+        Worker w = idleWorkers;
+        if (w != null) {
+            idleWorkers = w.nextIdle;
+            w.nextIdle = null;
+            idleWorkerCount--;
+        }
+        return w;
+    }
+
+    /** Under lock: starts a worker that begins with {@code first}, counted as spinning. */
+    private void newWorker(Processor first) {
+        Worker w = new Worker(this, name + "-worker-" + workerSequence++, first);
+        workers.add(w);
+        w.start();
+    }
+
+    void workerExited(Worker worker) {
+        lock.lock();
+        try {
+            workers.remove(worker);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ## Looking for work across processors ##
+
+    Processor slot(int i) {
+        return slots.get(i);
+    }
+
+    /** True if a worker may start spinning: fewer than half the busy Ps have a spinner. */
+    boolean maySpin() {
+        return 2 * spinning.get() < processorCount - idleCount;
+    }
+
+    /** Re-check of step 7: is there work anywhere that an idle worker should take? */
+    boolean hasVisibleWork() {
+        if (!global.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < processorCount; i++) {
+            if (!slots.get(i).queue.isEmpty()) {
+                return true;
+            }
+        }
+        return reactor.hasOverdueTimers(System.nanoTime());
+    }
+
+    /** No P runs, no queue holds work; a moment's view. */
+    boolean isQuiescent() {
+        if (idleCount != processorCount || !global.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < processorCount; i++) {
+            Processor p = slots.get(i);
+            if (!p.queue.isEmpty() || p.state != Processor.IDLE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sum of tasks run and global submissions: changes whenever anything is scheduled. */
+    long activity() {
+        long sum = global.pushes();
+        for (int i = 0; i < processorCount; i++) {
+            sum += slots.get(i).tasksRun();
+        }
+        return sum;
+    }
+
+    int idleProcessorCount() {
+        return idleCount;
+    }
+
+    // ## Hand-off (called by the Monitor) ##
+
+    /**
+     * Moves the work queued behind a long-running task on {@code p} to where others can run
+     * it. Returns the processor that retired {@code p}, or null if none was needed.
+     */
+    Processor handOff(Processor p) {
+        int moved = p.queue.drainTo(global);
+        if (idleCount > 0) {
+            if (moved > 0) {
+                wakeP();
+            }
+            return null;
+        }
+        Processor fresh = new Processor(p);
+        Worker worker;
+        lock.lock();
+        try {
+            if (stopping || slots.get(p.id) != p) {
+                return null;
+            }
+            slots.set(p.id, fresh);
+            p.retired = true;
+            fresh.state = Processor.SPINNING;
+            spinning.incrementAndGet();
+            worker = popIdleWorker();
+            if (worker == null) {
+                newWorker(fresh);
+            }
+        } finally {
+            lock.unlock();
+        }
+        p.queue.drainTo(global);
+        if (worker != null) {
+            worker.handOver(fresh, true);
+        }
+        return fresh;
+    }
+
+    // ## Shutdown ##
+
+    /** Stops every worker once it runs out of work; returns the workers to join. */
+    List<Worker> stop() {
+        List<Worker> toJoin;
+        lock.lock();
+        try {
+            stopping = true;
+            toJoin = new ArrayList<>(workers);
+            for (Worker w = idleWorkers; w != null; w = w.nextIdle) {
+                w.wakeForStop();
+            }
+        } finally {
+            lock.unlock();
+        }
+        reactor.wakeup();
+        return toJoin;
+    }
+
+    /** After every worker has exited: later submissions are rejected. */
+    void markStopped() {
+        stopped = true;
+    }
+
+    List<ProcessorStats> processorStats() {
+        List<ProcessorStats> stats = new ArrayList<>(processorCount);
+        for (int i = 0; i < processorCount; i++) {
+            stats.add(slots.get(i).snapshot());
+        }
+        return stats;
+    }
+
+    int workerCount() {
+        lock.lock();
+        try {
+            return workers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.echo.runtime;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * G of Go's G-M-P: one Echo task, a virtual thread scheduled by its runtime's scheduler.
+ * Because it is a real virtual thread, blocking calls inside it ({@code Thread.sleep}, locks,
+ * JDK sockets, JDBC) park the task, not the carrier.
+ *
+ * <p>The handle is safe to share: {@link #status()}, {@link #future()}, {@link #join()} and
+ * {@link #cancel()} may be called from any thread.
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel()} marks the task and interrupts its thread. Its current or next suspension
+ * point in Echo (await, sleep, channel operations, select, {@link Parking}) throws
+ * {@link CancellationException}, removing what that suspension had registered; JDK blocking
+ * calls throw {@link InterruptedException} as usual. The task's future becomes CANCELLED when
+ * its body has returned or thrown. A task cancelled before it started never runs its body.
+ */
+public final class Task<T> {
+
+    private static final ScopedValue<Task<?>> CURRENT = ScopedValue.newInstance();
+
+    private final long id;
+    private final String name;
+    final EchoRuntime runtime;
+    private final Callable<T> body;
+    private final EchoFuture<T> future;
+    final Thread thread;
+
+    /** Set by cancel() (any thread) or on seeing an interrupt (the task itself). */
+    private volatile boolean cancelRequested;
+    /** Set by the task when its body starts. */
+    private volatile boolean started;
+    /** What the task is parked on through Parking; null while not parked there. Task writes. */
+    private volatile Object waitingOn;
+
+    Task(long id, String name, EchoRuntime runtime, Callable<T> body, Thread.Builder.OfVirtual builder) {
+        this.id = id;
+        this.name = name;
+        this.runtime = runtime;
+        this.body = body;
+        this.future = new EchoFuture<>(this);
+        this.thread = builder.unstarted(this::run);
+        if (name != null) {
+            thread.setName(name);
+        }
+    }
+
+    /** The task running the caller, or null on a plain thread (or a foreign virtual thread). */
+    static Task<?> currentOrNull() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    /** A runtime-unique id, in spawn order. */
+    public long id() {
+        return id;
+    }
+
+    /** The name given at spawn, or null. */
+    public String name() {
+        return name;
+    }
+
+    /** This task's result. */
+    public EchoFuture<T> future() {
+        return future;
+    }
+
+    /** Waits for the task's result; same as {@code future().await()}. */
+    public T join() {
+        return future.await();
+    }
+
+    /** The status now (a moment's view). */
+    public TaskStatus status() {
+        switch (future.state()) {
+            case RESOLVED -> {
+                return TaskStatus.COMPLETED;
+            }
+            case REJECTED -> {
+                return TaskStatus.FAILED;
+            }
+            case CANCELLED -> {
+                return TaskStatus.CANCELLED;
+            }
+            default -> {
+                if (!started) {
+                    return TaskStatus.READY;
+                }
+                if (waitingOn != null) {
+                    return TaskStatus.WAITING;
+                }
+                return switch (thread.getState()) {
+                    case WAITING, TIMED_WAITING, BLOCKED -> TaskStatus.WAITING;
+                    default -> TaskStatus.RUNNING;
+                };
+            }
+        }
+    }
+
+    /**
+     * Requests cancellation (see the class comment). Returns true if this call requested it,
+     * false if the task had already finished or was already cancelled.
+     */
+    public boolean cancel() {
+        if (future.isDone() || cancelRequested) {
+            return false;
+        }
+        cancelRequested = true;
+        thread.interrupt();
+        return true;
+    }
+
+    /** True once cancellation was requested. */
+    public boolean isCancelled() {
+        return cancelRequested;
+    }
+
+    /** What the task is parked on in an Echo primitive, or null. */
+    Object waitingOn() {
+        return waitingOn;
+    }
+
+    boolean hasStarted() {
+        return started;
+    }
+
+    @Override
+    public String toString() {
+        return name != null ? "Task#" + id + "(" + name + ")" : "Task#" + id;
+    }
+
+    // ## Running (on the task's own virtual thread) ##
+
+    private void run() {
+        ScopedValue.where(CURRENT, this).run(this::runBody);
+    }
+
+    private void runBody() {
+        started = true;
+        try {
+            if (cancelRequested) {
+                future.settle(FutureState.CANCELLED, null, null);
+                return;
+            }
+            T value = body.call();
+            if (cancelRequested) {
+                future.settle(FutureState.CANCELLED, null, null);
+            } else {
+                future.settle(FutureState.RESOLVED, value, null);
+            }
+        } catch (Throwable failure) {
+            // After cancel(), however the body ends, the task ended by cancellation. A body that
+            // throws CancellationException on its own (something it awaited was cancelled) is
+            // cancelled too: cancellation spreads, as in kotlinx.coroutines.
+            if (cancelRequested || failure instanceof CancellationException) {
+                future.settle(FutureState.CANCELLED, null, null);
+            } else {
+                future.settle(FutureState.REJECTED, null, failure);
+            }
+        } finally {
+            runtime.taskFinished(this);
+        }
+    }
+
+    // ## Parking (called by Parking on this task's thread) ##
+
+    boolean park(Object blocker, long deadlineNanos) {
+        throwIfCancelled();
+        TimerHeap.Entry timer = null;
+        if (deadlineNanos != Parking.NO_DEADLINE) {
+            if (deadlineNanos - System.nanoTime() <= 0) {
+                return false;
+            }
+            timer = runtime.reactor.schedule(deadlineNanos, thread);
+        }
+        waitingOn = blocker;
+        try {
+            LockSupport.park(blocker);
+        } finally {
+            waitingOn = null;
+            if (timer != null) {
+                runtime.reactor.cancel(timer);
+            }
+        }
+        throwIfCancelled();
+        return deadlineNanos == Parking.NO_DEADLINE || deadlineNanos - System.nanoTime() > 0;
+    }
+
+    /** On this task's thread: throws if cancelled; an interrupt counts as a cancellation. */
+    void throwIfCancelled() {
+        if (!cancelRequested && thread.isInterrupted()) {
+            cancelRequested = true;
+        }
+        if (cancelRequested) {
+            throw new CancellationException(this + " was cancelled");
+        }
+    }
+}

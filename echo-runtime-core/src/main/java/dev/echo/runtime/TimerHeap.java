@@ -1,0 +1,221 @@
+package dev.echo.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The Reactor's timers: a 4-ary min-heap of deadlines, each waking a parked task or running a
+ * short action (completing a timer future).
+ *
+ * <p>Any thread may {@linkplain #schedule schedule} or {@linkplain #cancel cancel}; whoever
+ * drives the Reactor {@linkplain #fireDue fires} what is due. Actions run outside the lock, on
+ * the firing thread, and must be short and must not block: unpark a task, complete a future.
+ */
+final class TimerHeap {
+
+    /*
+     * Implementation overview
+     *
+     * Invariants
+     *  1. heap[0..size) is a 4-ary min-heap on (deadline, sequence); sequence breaks ties so
+     *     timers with one deadline fire in the order they were scheduled.
+     *  2. entry.index == its position in heap while scheduled, -1 once fired or cancelled;
+     *     both transitions happen under lock, so cancel and fire cannot both claim an entry.
+     *  3. nextDeadline == heap[0].deadline, or NONE when empty; written under lock, read
+     *     without it (a volatile), so pollers can size their wait without locking.
+     *
+     * Rejected alternatives
+     *  - A hashed wheel: O(1) insert, but a tick granularity (lateness up to one tick) and a
+     *    thread or poll loop per tick; a heap gives exact deadlines and O(log n) with n = 100k
+     *    needing ~9 levels of a 4-ary heap.
+     *  - One heap per processor (Go since 1.14): less contention, but every idle worker must
+     *    then scan every processor's heap; with the Reactor polled by one worker at a time, one
+     *    heap under a short lock measured fast enough (see docs/benchmarks.md).
+     */
+
+    static final long NONE = Long.MAX_VALUE;
+
+    /** One scheduled timer. Its fields other than index are final after scheduling. */
+    static final class Entry {
+        final long deadline;
+        final long sequence;
+        /** A Thread to unpark, or a Runnable to run. */
+        final Object target;
+        int index = -1;
+
+        Entry(long deadline, long sequence, Object target) {
+            this.deadline = deadline;
+            this.sequence = sequence;
+            this.target = target;
+        }
+
+        boolean before(Entry other) {
+            return deadline < other.deadline || (deadline == other.deadline && sequence < other.sequence);
+        }
+
+        void fire() {
+            if (target instanceof Thread thread) {
+                LockSupport.unpark(thread);
+            } else {
+                ((Runnable) target).run();
+            }
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private Entry[] heap = new Entry[64];
+    private int size;
+    private long sequence;
+    private volatile long nextDeadline = NONE;
+
+    /** Schedules {@code target} (a Thread to unpark or a Runnable) at {@code deadline}. */
+    Entry schedule(long deadline, Object target) {
+        lock.lock();
+        try {
+            Entry entry = new Entry(deadline, sequence++, target);
+            if (size == heap.length) {
+                heap = java.util.Arrays.copyOf(heap, size * 2);
+            }
+            entry.index = size;
+            heap[size++] = entry;
+            siftUp(entry.index);
+            nextDeadline = heap[0].deadline;
+            return entry;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes {@code entry}; false if it already fired or was cancelled. */
+    boolean cancel(Entry entry) {
+        lock.lock();
+        try {
+            int i = entry.index;
+            if (i < 0) {
+                return false;
+            }
+            removeAt(i);
+            nextDeadline = size == 0 ? NONE : heap[0].deadline;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fires every timer whose deadline is at or before {@code now}; returns how many. */
+    int fireDue(long now) {
+        if (!isDue(nextDeadline, now)) {
+            return 0;
+        }
+        List<Entry> due = new ArrayList<>();
+        lock.lock();
+        try {
+            while (size > 0 && heap[0].deadline - now <= 0) {
+                due.add(heap[0]);
+                removeAt(0);
+            }
+            nextDeadline = size == 0 ? NONE : heap[0].deadline;
+        } finally {
+            lock.unlock();
+        }
+        for (Entry entry : due) {
+            entry.fire();
+        }
+        return due.size();
+    }
+
+    /** The earliest deadline, or {@link #NONE}. */
+    long nextDeadline() {
+        return nextDeadline;
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isEmpty() {
+        return nextDeadline == NONE;
+    }
+
+    /** True if {@code deadline} (possibly NONE) is at or before {@code now}; overflow-safe. */
+    static boolean isDue(long deadline, long now) {
+        return deadline != NONE && deadline - now <= 0;
+    }
+
+    /** The earlier of two deadlines, either possibly NONE. */
+    static long earlier(long a, long b) {
+        if (a == NONE) {
+            return b;
+        }
+        if (b == NONE) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
+    private void removeAt(int i) {
+        Entry removed = heap[i];
+        removed.index = -1;
+        size--;
+        if (i == size) {
+            heap[size] = null;
+            return;
+        }
+        Entry last = heap[size];
+        heap[size] = null;
+        heap[i] = last;
+        last.index = i;
+        siftDown(i);
+        if (heap[i] == last) {
+            siftUp(i);
+        }
+    }
+
+    private void siftUp(int i) {
+        Entry entry = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) >>> 2;
+            Entry p = heap[parent];
+            if (!entry.before(p)) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
+        }
+        heap[i] = entry;
+        entry.index = i;
+    }
+
+    private void siftDown(int i) {
+        Entry entry = heap[i];
+        while (true) {
+            int child = (i << 2) + 1;
+            if (child >= size) {
+                break;
+            }
+            int best = child;
+            int end = Math.min(child + 4, size);
+            for (int c = child + 1; c < end; c++) {
+                if (heap[c].before(heap[best])) {
+                    best = c;
+                }
+            }
+            if (!heap[best].before(entry)) {
+                break;
+            }
+            heap[i] = heap[best];
+            heap[i].index = i;
+            i = best;
+        }
+        heap[i] = entry;
+        entry.index = i;
+    }
+}

@@ -1,0 +1,300 @@
+package dev.echo.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * M of Go's G-M-P: a platform carrier thread that runs task continuations while it holds a
+ * {@link Processor}, and otherwise steals, polls the Reactor or parks.
+ *
+ * <p>Fields without a note are owned by this worker's thread. {@link #processor} is also read
+ * by {@link Scheduler#execute} running on this thread (inside a task it carries), which is the
+ * same thread, so no ordering is needed.
+ */
+final class Worker extends Thread {
+
+    final Scheduler scheduler;
+    /** The P this worker holds, or null. Owner-only. */
+    Processor processor;
+    /** The continuation running now; execute() compares against it to recognise a yield. */
+    Runnable running;
+    /** True while this worker starts a task (Task.start): the new task goes to the tail. */
+    boolean spawning;
+    private boolean isSpinning;
+    private int turn;
+    private int seed;
+
+    /** A P handed over by wakeP / handOff while this worker was parked; written before unpark. */
+    private volatile Processor handedOver;
+    private volatile boolean handedOverSpinning;
+    private volatile boolean stopWake;
+    /** Idle-stack link; guarded by the scheduler's lock. */
+    Worker nextIdle;
+
+    /** A new worker that starts with {@code first} (already counted as spinning). */
+    Worker(Scheduler scheduler, String name, Processor first) {
+        super(null, null, name, 0, false);
+        this.scheduler = scheduler;
+        this.seed = name.hashCode() | 1;
+        this.handedOverSpinning = true;
+        this.handedOver = first;
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        try {
+            Runnable task;
+            while ((task = findRunnable()) != null) {
+                runTask(task);
+            }
+        } finally {
+            Processor p = processor;
+            if (p != null) {
+                processor = null;
+                scheduler.releaseProcessor(p);
+            }
+            scheduler.workerExited(this);
+        }
+    }
+
+    private void runTask(Runnable task) {
+        Processor p = processor;
+        p.countTaskRun();
+        running = task;
+        try {
+            task.run();
+        } catch (Throwable t) {
+            // A JDK continuation never throws; anything else is a scheduler bug to report.
+            Thread.getDefaultUncaughtExceptionHandler();
+            System.getLogger("dev.echo.runtime").log(System.Logger.Level.ERROR, "continuation threw", t);
+        } finally {
+            running = null;
+        }
+    }
+
+    // ## Finding work (see Scheduler's overview for the order) ##
+
+    private Runnable findRunnable() {
+        while (true) {
+            Processor p = processor;
+            if (p == null) {
+                p = acquireProcessor();
+                if (p == null) {
+                    return null;
+                }
+                continue;
+            }
+            if (p.retired) {
+                giveUpRetired(p);
+                continue;
+            }
+            Runnable task = findLocalOrGlobal(p);
+            if (task == null && (isSpinning || scheduler.maySpin())) {
+                if (!isSpinning) {
+                    isSpinning = true;
+                    scheduler.spinning.incrementAndGet();
+                    p.setState(Processor.SPINNING);
+                }
+                task = steal(p);
+            }
+            if (task != null) {
+                return found(p, task);
+            }
+            if (scheduler.isStopping() && stopWithoutWork(p)) {
+                return null;
+            }
+            idle(p);
+        }
+    }
+
+    private Runnable findLocalOrGlobal(Processor p) {
+        Scheduler s = scheduler;
+        Runnable task;
+        if (++turn % Scheduler.GLOBAL_QUEUE_INTERVAL == 0) {
+            task = s.global.poll();
+            if (task != null) {
+                p.countGlobalTake();
+                return task;
+            }
+            s.reactor.pollNow();
+        }
+        LocalRunQueue queue = p.queue;
+        if (p.runNextStreak < Scheduler.MAX_RUN_NEXT_STREAK || (task = queue.pop()) == null) {
+            task = queue.pollRunNext();
+            if (task != null) {
+                p.runNextStreak++;
+                return task;
+            }
+            task = queue.pop();
+        }
+        p.runNextStreak = 0;
+        if (task != null) {
+            return task;
+        }
+        task = s.global.pollBatch(1 + LocalRunQueue.CAPACITY / 2 / s.processorCount, queue, s.global);
+        if (task != null) {
+            p.countGlobalTake();
+            return task;
+        }
+        if (s.reactor.pollNow() > 0) {
+            task = queue.pollRunNext();
+            return task != null ? task : queue.pop();
+        }
+        return null;
+    }
+
+    private Runnable steal(Processor self) {
+        int n = scheduler.processorCount;
+        for (int pass = 0; pass < 4; pass++) {
+            int start = nextRandom() % n;
+            for (int i = 0; i < n; i++) {
+                Processor victim = scheduler.slot((start + i) % n);
+                if (victim == self) {
+                    continue;
+                }
+                Runnable task = victim.queue.stealInto(self.queue);
+                if (task != null) {
+                    self.countSteal(victim, 1 + self.queue.size());
+                    return task;
+                }
+            }
+            Runnable task = scheduler.global.pollBatch(1 + LocalRunQueue.CAPACITY / 2 / n, self.queue, scheduler.global);
+            if (task != null) {
+                self.countGlobalTake();
+                return task;
+            }
+        }
+        return null;
+    }
+
+    private Runnable found(Processor p, Runnable task) {
+        if (isSpinning) {
+            isSpinning = false;
+            p.setState(Processor.RUNNING);
+            if (scheduler.spinning.decrementAndGet() == 0) {
+                scheduler.wakeP();
+            }
+        } else if (p.state != Processor.RUNNING) {
+            p.setState(Processor.RUNNING);
+        }
+        return task;
+    }
+
+    /** Step 7: give up the P, re-check, and block (as poller or on the idle stack). */
+    private void idle(Processor p) {
+        processor = null;
+        scheduler.releaseProcessor(p);
+        if (isSpinning) {
+            isSpinning = false;
+            scheduler.spinning.decrementAndGet();
+        }
+        if (scheduler.hasVisibleWork()) {
+            Processor again = scheduler.tryAcquireIdleProcessor();
+            if (again != null) {
+                again.setState(Processor.SPINNING);
+                processor = again;
+                return;
+            }
+        }
+        // Back in findRunnable with no P: acquireProcessor() polls or parks.
+    }
+
+    /**
+     * A worker with no P: takes an idle P if work is visible, otherwise becomes the Reactor's
+     * poller if no one else is, otherwise parks until handed a P. Null: exit.
+     */
+    private Processor acquireProcessor() {
+        Scheduler s = scheduler;
+        while (true) {
+            Processor p = takeHandedOver();
+            if (p != null) {
+                return p;
+            }
+            if (s.isStopping()) {
+                return null;
+            }
+            if (s.hasVisibleWork() && (p = s.tryAcquireIdleProcessor()) != null) {
+                p.setState(Processor.SPINNING);
+                processor = p;
+                return p;
+            }
+            if (s.reactor.tryBecomePoller()) {
+                try {
+                    s.reactor.poll(TimerHeap.NONE);
+                } finally {
+                    s.reactor.stopPolling();
+                }
+                continue;
+            }
+            if (!s.parkWorker(this)) {
+                return null;
+            }
+        }
+    }
+
+    /** Takes a P handed over by wakeP / handOff, adopting its spinning count. */
+    private Processor takeHandedOver() {
+        Processor p = handedOver;
+        if (p == null) {
+            return null;
+        }
+        handedOver = null;
+        if (handedOverSpinning) {
+            isSpinning = true;
+        }
+        processor = p;
+        return p;
+    }
+
+    private void giveUpRetired(Processor p) {
+        processor = null;
+        p.queue.drainTo(scheduler.global);
+        scheduler.wakeP();
+    }
+
+    private boolean stopWithoutWork(Processor p) {
+        processor = null;
+        scheduler.releaseProcessor(p);
+        if (isSpinning) {
+            isSpinning = false;
+            scheduler.spinning.decrementAndGet();
+        }
+        return true;
+    }
+
+    // ## Hand-over between threads ##
+
+    /** Called by another thread (under no lock) to give this parked worker a P. */
+    void handOver(Processor p, boolean asSpinning) {
+        handedOverSpinning = asSpinning;
+        handedOver = p;
+        LockSupport.unpark(this);
+    }
+
+    void wakeForStop() {
+        stopWake = true;
+        LockSupport.unpark(this);
+    }
+
+    /** Parks until handOver() (true) or a stop (false). */
+    boolean awaitHandOver(Scheduler s) {
+        while (true) {
+            if (handedOver != null) {
+                return true;
+            }
+            if (stopWake || s.isStopping()) {
+                return false;
+            }
+            LockSupport.park(s);
+        }
+    }
+
+    private int nextRandom() {
+        int x = seed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        seed = x;
+        return x & Integer.MAX_VALUE;
+    }
+}
