@@ -201,17 +201,28 @@ final class Scheduler implements Executor {
         }
     }
 
-    /** The worker gives up {@code p}; it must hold it and its local queue must be empty. */
+    /**
+     * The worker gives up {@code p}; it must hold it and its local queue must be empty. A P the
+     * monitor retired meanwhile is dropped, not made idle: its slot already has a fresh P.
+     * Retiring happens under the same lock, so the two cannot interleave.
+     */
     void releaseProcessor(Processor p) {
         p.setState(Processor.IDLE);
         p.countPark();
         boolean allIdle;
         lock.lock();
         try {
-            pushIdleProcessor(p);
-            allIdle = idleCount == processorCount;
+            if (p.retired) {
+                allIdle = false;
+            } else {
+                pushIdleProcessor(p);
+                allIdle = idleCount == processorCount;
+            }
         } finally {
             lock.unlock();
+        }
+        if (p.retired && p.queue.drainTo(global) > 0) {
+            wakeP();
         }
         if (allIdle) {
             Runnable listener = onQuiescent;
