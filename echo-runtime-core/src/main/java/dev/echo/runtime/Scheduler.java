@@ -350,22 +350,16 @@ final class Scheduler implements Executor {
     // ## Hand-off (called by the Monitor) ##
 
     /**
-     * Moves the work queued behind a long-running task on {@code p} to where others can run
-     * it. Returns the processor that retired {@code p}, or null if none was needed.
+     * Retires {@code p}, held too long by one task while every processor is held, and gives
+     * its slot to a fresh processor on another worker (new, or idle). Returns the fresh
+     * processor, or null if {@code p} was already gone.
      */
     Processor handOff(Processor p) {
-        int moved = p.queue.drainTo(global);
-        if (idleCount > 0) {
-            if (moved > 0) {
-                wakeP();
-            }
-            return null;
-        }
         Processor fresh = new Processor(p);
         Worker worker;
         lock.lock();
         try {
-            if (stopping || slots.get(p.id) != p) {
+            if (stopping || slots.get(p.id) != p || p.state != Processor.RUNNING) {
                 return null;
             }
             slots.set(p.id, fresh);

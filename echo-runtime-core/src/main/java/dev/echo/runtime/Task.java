@@ -36,6 +36,9 @@ public final class Task<T> {
     private volatile boolean started;
     /** What the task is parked on through Parking; null while not parked there. Task writes. */
     private volatile Object waitingOn;
+    /** Links in the runtime's TaskRegistry; guarded by the registry stripe's monitor. */
+    Task<?> registryPrev;
+    Task<?> registryNext;
 
     Task(long id, String name, EchoRuntime runtime, Callable<T> body, Thread.Builder.OfVirtual builder) {
         this.id = id;
