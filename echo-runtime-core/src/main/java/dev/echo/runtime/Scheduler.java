@@ -132,6 +132,12 @@ final class Scheduler implements Executor {
                 submitLocal(worker, p, task);
                 return;
             }
+            if (worker.pollingWithoutProcessor) {
+                // The poller fires timers (I/O) without a P; it takes an idle P itself right
+                // after and wakes others only for what it cannot run (Worker.acquireProcessor).
+                global.push(task);
+                return;
+            }
         }
         global.push(task);
         wakeP();
