@@ -3,7 +3,7 @@ package dev.echo.runtime.chan;
 import dev.echo.runtime.Parking;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -321,12 +321,29 @@ public final class Select<R> {
     private Channel<?>[] lockOrder() {
         Channel<?>[] order = lockOrder;
         if (order == null) {
-            order = cases.stream().map(Case::channel).distinct()
-                    .sorted(Comparator.comparingLong(channel -> channel.id))
-                    .toArray(Channel<?>[]::new);
+            order = distinctById(cases);
             lockOrder = order;
         }
         return order;
+    }
+
+    /** The distinct channels of {@code cases} in ascending id (insertion sort: selects are small). */
+    private static Channel<?>[] distinctById(List<Case> cases) {
+        Channel<?>[] sorted = new Channel<?>[cases.size()];
+        int size = 0;
+        for (Case c : cases) {
+            int at = size;
+            while (at > 0 && sorted[at - 1].id > c.channel.id) {
+                at--;
+            }
+            if (at > 0 && sorted[at - 1] == c.channel) {
+                continue;
+            }
+            System.arraycopy(sorted, at, sorted, at + 1, size - at);
+            sorted[at] = c.channel;
+            size++;
+        }
+        return size == sorted.length ? sorted : Arrays.copyOf(sorted, size);
     }
 
     /** Unlocks in reverse lock order; each unlock wakes the counterpart pass 1 claimed there. */

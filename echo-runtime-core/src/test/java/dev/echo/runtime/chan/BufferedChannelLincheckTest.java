@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 @Param(name = "value", gen = IntGen.class, conf = "1:9")
 public class BufferedChannelLincheckTest {
 
+    /** Multiplies the exploration budget: -Decho.lincheck.scale=10 for a deeper run. */
+    private static final int SCALE = Integer.getInteger("echo.lincheck.scale", 1);
+
     private static final int CAPACITY = 2;
 
     private final Channel<Integer> channel = Channel.buffered(CAPACITY);
@@ -75,8 +78,8 @@ public class BufferedChannelLincheckTest {
     @Test
     void isLinearizableUnderModelChecking() {
         new ModelCheckingOptions()
-                .iterations(25)
-                .invocationsPerIteration(300)
+                .iterations(10 * SCALE)
+                .invocationsPerIteration(250)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(2)
@@ -88,7 +91,7 @@ public class BufferedChannelLincheckTest {
     @Test
     void isLinearizableUnderStress() {
         new StressOptions()
-                .iterations(25)
+                .iterations(20 * SCALE)
                 .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
