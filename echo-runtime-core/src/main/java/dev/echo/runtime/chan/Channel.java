@@ -1,5 +1,6 @@
 package dev.echo.runtime.chan;
 
+import dev.echo.runtime.Echo;
 import dev.echo.runtime.Parking;
 import dev.echo.runtime.WaitTarget;
 import java.lang.invoke.MethodHandles;
@@ -516,12 +517,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     }
 
     /**
-     * Whether the caller is an Echo task. Until the runtime's {@code Echo.inTask()} exists, every
-     * virtual thread counts as a task; the integrator replaces this body with
-     * {@code Echo.inTask()}. This is the only place the channel package asks the question.
+     * Whether the caller is an Echo task; the only place the channel package asks. A plain
+     * thread, and a virtual thread not started by an Echo runtime, is outside.
      */
     static boolean inEchoTask() {
-        return Thread.currentThread().isVirtual();
+        return Echo.inTask();
     }
 
     void lock() {

@@ -361,20 +361,24 @@ class ChannelTest {
     }
 
     @Test
-    void channelUsedOnlyByTasksIsNotWakeableFromOutside() throws Exception {
-        Channel<Integer> ch = Channel.buffered(1);
-
-        TestThreads.virtual(() -> ch.trySend(1)).outcome().get(5, SECONDS);
-
-        assertThat(ch.wakeableFromOutside()).isFalse();
+    void freshChannelIsNotWakeableFromOutside() {
+        assertThat(Channel.unbuffered().wakeableFromOutside()).isFalse();
     }
 
     @Test
-    void channelBecomesWakeableFromOutsideForGoodOncePlainThreadUsesIt() throws Exception {
+    void virtualThreadOfNoEchoRuntimeCountsAsOutside() throws Exception {
+        Channel<Integer> ch = Channel.buffered(1);
+
+        TestThreads.virtual(() -> ch.trySend(1)).outcome().get(5, SECONDS);
+
+        assertThat(ch.wakeableFromOutside()).isTrue();
+    }
+
+    @Test
+    void plainThreadMakesChannelWakeableFromOutside() throws Exception {
         Channel<Integer> ch = Channel.buffered(1);
 
         TestThreads.platform(ch::tryReceive).outcome().get(5, SECONDS);
-        TestThreads.virtual(() -> ch.trySend(1)).outcome().get(5, SECONDS);
 
         assertThat(ch.wakeableFromOutside()).isTrue();
     }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Go's classic channel test programs, ported: the concurrent prime sieve, {@code test/chan/fifo.go},
- * {@code test/chan/nonblock.go}, {@code test/chan/select3.go}, and a large pipeline. Virtual
- * threads stand in for Echo tasks until the runtime is on this branch; {@code EchoTaskChannelsTest}
- * runs the same programs inside real Echo tasks once it is.
+ * {@code test/chan/nonblock.go}, {@code test/chan/select3.go}, and a large pipeline, on plain JDK
+ * virtual threads (channels must work for code outside Echo too); {@link EchoTaskChannelsTest}
+ * runs the sieve and the pipeline inside real Echo tasks.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GoChannelProgramsTest {

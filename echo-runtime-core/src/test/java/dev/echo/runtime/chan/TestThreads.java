@@ -7,8 +7,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Starts test bodies on virtual threads (the stand-in for Echo tasks until the runtime is on
- * this branch) or on plain platform threads, and hands back their outcome as a future.
+ * Starts test bodies on plain threads, virtual (as JDK code and libraries run them) or platform,
+ * and hands back their outcome as a future. Channels treat both as outside Echo; the tests
+ * inside real Echo tasks are in {@code EchoTaskChannelsTest}.
  */
 final class TestThreads {
 
