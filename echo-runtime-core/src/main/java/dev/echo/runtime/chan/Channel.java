@@ -3,8 +3,6 @@ package dev.echo.runtime.chan;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.Parking;
 import dev.echo.runtime.WaitTarget;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,6 +12,7 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -65,15 +64,18 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * and a FIFO of parked receivers, all guarded by one short per-channel lock. A parked
      * operation is a Waiter with one WaitNode per channel it waits on (several for a select).
      *
-     * The lock is a spin lock (spin, then Thread.yield) because it is never held across a park,
-     * a wake, an allocation of unbounded size or user code: only across the few field updates of
-     * one operation. Its holder is therefore always running, and waiting for it costs a critical
-     * section, not a context switch. Waking is done after the lock is released
-     * (unlockAndWake), as Go readies goroutines only after unlocking.
+     * The lock is held only across the few field updates of one operation: never across a park,
+     * a wake, user code or an allocation of unbounded size. Waking happens after the lock is
+     * released (unlock() wakes the waiter an operation claimed), as Go readies goroutines only
+     * after unlocking. The lock is a ReentrantLock: under contention it spins briefly, then parks
+     * the contending task, so its carrier runs other tasks (Go's hchan.lock likewise spins, then
+     * sleeps the M). Waiting for this lock is the one wait in the package that does not go
+     * through Parking: it lasts one critical section of another running party, needs no timer,
+     * and is not a place where cancellation or deadlock detection has anything to report.
      *
-     * This is the "short per-channel lock" design, not yet the lock-free segment-based channel
-     * of kotlinx.coroutines (see Rejected alternatives): every operation on one channel
-     * serialises on that channel's lock, though never for longer than one critical section.
+     * This is the "short per-channel lock" design, not (yet) the lock-free segment-based channel
+     * of kotlinx.coroutines (see Rejected alternatives): operations on one channel serialise on
+     * that channel's lock, each for one critical section.
      *
      * Invariants (with the lock held):
      *   I1. At least one of senders and receivers is empty (a sender and a receiver that meet
@@ -90,7 +92,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      *
      * Memory-ordering protocol:
      *   1. A waiter fills in its node (a send node's item) and enqueues it with the lock held;
-     *      the lock's release (setRelease in unlock) publishes the node to the next locker.
+     *      the lock's release publishes the node to the next holder.
      *   2. A counterpart, holding the lock, unlinks the node, writes the outcome into it (the
      *      value for a receive node, closed=true when closing), then CASes the waiter's state
      *      from WAITING to the node's index (Waiter.claim). The CAS is the linearisation point of
@@ -109,9 +111,18 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      *
      * Rejected alternatives:
      *   - One lock for all channels: serialises unrelated channels.
-     *   - synchronized / ReentrantLock with Conditions (ArrayBlockingQueue's design): parks
-     *     through LockSupport behind Echo's back, and a Condition cannot wait on several channels,
-     *     so select would need a second mechanism.
+     *   - A spin lock (spin, then Thread.yield), the first version of this file: with more
+     *     runnable threads than cores, the OS preempts a carrier whose task holds the lock and
+     *     every contender spins through its time slice. Measured on the 4x4 benchmark inside Echo
+     *     tasks: about 5 Mmsg/s with the spin lock, about 13-16 with ReentrantLock.
+     *   - Conditions of the lock as the wait queues (ArrayBlockingQueue's design): the wait would
+     *     bypass Parking (no Echo timers, no cancellation cleanup, no WaitTarget for deadlock
+     *     detection), and a Condition cannot wait on several channels at once, so select would
+     *     need a second mechanism.
+     *   - Spinning before parking, as LinkedTransferQueue does: Echo tasks should not spin (the
+     *     task they just woke runs next on their own processor); on plain virtual threads the
+     *     503-task ring took twice as long per hop with a 128-iteration spin. It would help
+     *     ping-pong between platform threads only.
      *   - The segment-based channel of kotlinx.coroutines (BufferedChannel; Koval, Alistarh,
      *     Elizarov, PPoPP 2023): lock-free, scales with cores. Its cell state machine
      *     (buffer expansion, interrupted and poisoned cells, segment removal) interacting with
@@ -122,7 +133,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      *     with a timeout on a quiet channel would grow that channel's queue without bound.
      *
      * Declaration order: factories, public operations, package-private pieces used by Select
-     * (the *Locked methods, lock/unlock), private helpers, VarHandle mechanics.
+     * (the *Locked methods, lock/unlock), private helpers.
      *
      * References: Go src/runtime/chan.go and select.go; kotlinx.coroutines BufferedChannel.kt and
      * arXiv 2211.04986; java.util.concurrent.LinkedTransferQueue (dual queues, claim by CAS).
@@ -133,7 +144,6 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     /** Returned by pollLocked when the channel is closed and drained. */
     static final Object CLOSED = new Object();
 
-    private static final int SPINS_BEFORE_YIELD = 128;
     private static final int INITIAL_BUFFER = 16;
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
     private static final Received<?> EMPTY_RESULT = new Received.Empty<>();
@@ -144,8 +154,8 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     final long id = IDS.incrementAndGet();
     private final int capacity;
 
-    /** 1 while some thread holds the lock. CAS to take, setRelease to give up. */
-    private volatile int lock;
+    /** Guards the fields below it. Held for a few field updates only; never across a park. */
+    private final ReentrantLock lock = new ReentrantLock();
     /** Written with the lock held; read without it by isClosed and Select. */
     private volatile boolean closed;
     /** Sticky: set by the first operation from a plain thread. Racy set is fine: only ever true. */
@@ -525,9 +535,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     }
 
     void lock() {
-        if (!LOCK.compareAndSet(this, 0, 1)) {
-            lockContended();
-        }
+        lock.lock();
     }
 
     /** Releases the lock, then wakes the waiter an operation under it claimed, if any. */
@@ -536,26 +544,13 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         if (toWake != null) {
             pendingWake = null;
         }
-        LOCK.setRelease(this, 0);
+        lock.unlock();
         if (toWake != null) {
             toWake.wake();
         }
     }
 
     // ## Private helpers ##
-
-    private void lockContended() {
-        for (int spins = 0; ; spins++) {
-            if ((int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1)) {
-                return;
-            }
-            if (spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-    }
 
     private WaitNode dequeueSender() {
         WaitNode sender;
@@ -615,14 +610,4 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         return deadline == Parking.NO_DEADLINE ? deadline - 1 : deadline;
     }
 
-    // VarHandle mechanics
-    private static final VarHandle LOCK;
-
-    static {
-        try {
-            LOCK = MethodHandles.lookup().findVarHandle(Channel.class, "lock", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 }

@@ -78,7 +78,7 @@ public class BufferedChannelLincheckTest {
     @Test
     void isLinearizableUnderModelChecking() {
         new ModelCheckingOptions()
-                .iterations(10 * SCALE)
+                .iterations(7 * SCALE)
                 .invocationsPerIteration(250)
                 .threads(3)
                 .actorsPerThread(2)

@@ -100,7 +100,7 @@ public class SelectLincheckTest {
     @Test
     void isLinearizableUnderModelChecking() {
         new ModelCheckingOptions()
-                .iterations(10 * SCALE)
+                .iterations(7 * SCALE)
                 .invocationsPerIteration(250)
                 .threads(3)
                 .actorsPerThread(2)
@@ -125,7 +125,7 @@ public class SelectLincheckTest {
 
     @Test
     void twoSelectsMeetOnExactlyOneUnbufferedChannel() {
-        Lincheck.runConcurrentTest(200 * SCALE, () -> {
+        Lincheck.runConcurrentTest(150 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> receiver = new AtomicReference<>();
@@ -146,7 +146,7 @@ public class SelectLincheckTest {
 
     @Test
     void parkedSelectSendsOnlyOnTheCaseThatWins() {
-        Lincheck.runConcurrentTest(200 * SCALE, () -> {
+        Lincheck.runConcurrentTest(150 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> selected = new AtomicReference<>();
@@ -173,7 +173,7 @@ public class SelectLincheckTest {
 
     @Test
     void cancelledParkedSelectReceivesNothingAndLeavesNoRegistration() {
-        Lincheck.runConcurrentTest(200 * SCALE, () -> {
+        Lincheck.runConcurrentTest(150 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> selected = new AtomicReference<>();
