@@ -1,0 +1,159 @@
+package dev.echo.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent process: forks the child JVMs, collects their samples, prints the report.
+ *
+ * <p>Plan, for {@code processes} P and {@code rounds} R: for each process number p = 1..P, for
+ * each workload, one child JVM runs the workload's warm-up and R rounds alternating between the
+ * systems. Workloads that need a fresh JVM per measurement ({@link Workload#isolated()}) get, for
+ * each p, R forks per system instead, still alternating (echo, vt, kotlinx, echo, ...). Process
+ * number p is the outer loop so that a disturbance on the machine (another build, say) lands on
+ * one process of many workloads rather than on every process of one.
+ *
+ * <p>Each child gets {@code --add-opens java.base/java.lang=ALL-UNNAMED} (Echo needs it; the
+ * jar's manifest gives it only to the JVM started with {@code -jar}), G1 and the workload's heap
+ * options, and is killed if it outlives {@code timeoutSeconds} (its samples so far are kept and
+ * a {@code FAILED} line says so).
+ */
+final class Harness {
+
+    static final List<String> CHILD_JVM_OPTIONS = List.of(
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseG1GC");
+
+    private final List<Workload> workloads;
+    private final boolean quick;
+    private final int processes;
+    private final int rounds;
+    private final long timeoutSeconds;
+    private final List<String> extraJvmOptions;
+    private final PrintStream out = System.out;
+    private final PrintStream log = System.err;
+    private final Report report = new Report();
+
+    Harness(List<Workload> workloads, boolean quick, int processes, int rounds, long timeoutSeconds,
+            List<String> extraJvmOptions) {
+        this.workloads = workloads;
+        this.quick = quick;
+        this.processes = processes;
+        this.rounds = rounds;
+        this.timeoutSeconds = timeoutSeconds;
+        this.extraJvmOptions = List.copyOf(extraJvmOptions);
+    }
+
+    /** Runs the whole plan; returns the process exit status (1 if anything failed). */
+    int run() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        out.printf(Locale.ROOT, "# echo-benchmarks%s: %s; %d processes x %d rounds per workload, medians; %s%n",
+                quick ? " --quick" : "", String.join(" ", workloads.stream().map(Workload::name).toList()),
+                processes, rounds, Machine.describe());
+        out.flush();
+        List<Fork> plan = plan();
+        for (Workload workload : workloads) {
+            report.expect(workload);
+            workload.unavailable().forEach((contender, why) ->
+                    log.printf("# %s: the %s variant is unavailable in this build: %s%n", workload.name(), contender.id(), why));
+        }
+        boolean failed = false;
+        for (int i = 0; i < plan.size(); i++) {
+            Fork fork = plan.get(i);
+            log.printf(Locale.ROOT, "[%d/%d] %s, process %d/%d%s (%.0f s so far)%n", i + 1, plan.size(),
+                    fork.workload.name(), fork.process, processes,
+                    fork.only == null ? "" : ", " + fork.only.id(), (System.nanoTime() - start) / 1e9);
+            failed |= !runChild(fork);
+        }
+        log.printf(Locale.ROOT, "# done in %.0f s%n", (System.nanoTime() - start) / 1e9);
+        report.print(out);
+        return failed ? 1 : 0;
+    }
+
+    /** One child JVM: a workload, its rounds, and the one system it measures if isolated. */
+    private record Fork(Workload workload, int process, int rounds, Contender only) {
+    }
+
+    private List<Fork> plan() {
+        List<Fork> plan = new ArrayList<>();
+        for (int process = 1; process <= processes; process++) {
+            for (Workload workload : workloads) {
+                if (!workload.isolated()) {
+                    plan.add(new Fork(workload, process, rounds, null));
+                    continue;
+                }
+                for (int round = 0; round < rounds; round++) {
+                    for (Contender contender : workload.contenders()) {
+                        if (!workload.unavailable().containsKey(contender)) {
+                            plan.add(new Fork(workload, process, 1, contender));
+                        }
+                    }
+                }
+            }
+        }
+        return plan;
+    }
+
+    private boolean runChild(Fork fork) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(CHILD_JVM_OPTIONS);
+        command.addAll(fork.workload.jvmOptions());
+        command.addAll(extraJvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
+                "--child", fork.workload.name(), "--rounds", String.valueOf(fork.rounds)));
+        if (fork.only != null) {
+            command.addAll(List.of("--only", fork.only.id()));
+        }
+        if (quick) {
+            command.add("--quick");
+        }
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        boolean[] sawFailure = {false};
+        Thread reader = Thread.ofPlatform().daemon().name("child-reader").start(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith(Sample.RESULT + " ")) {
+                        report.add(Sample.parseResultLine(line), fork.process);
+                    } else if (line.startsWith(ChildRun.FAILED + " ")) {
+                        sawFailure[0] = true;
+                        report.fail(line);
+                        log.println(line);
+                    } else {
+                        log.println(line);
+                    }
+                }
+            } catch (IOException e) {
+                log.println("# lost the child's output: " + e);
+            }
+        });
+        String name = fork.workload.name() + (fork.only == null ? "" : " " + fork.only.id());
+        if (!child.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            child.destroyForcibly().waitFor();
+            reader.join();
+            report.fail(String.join(" ", ChildRun.FAILED, fork.workload.name(),
+                    fork.only == null ? "*" : fork.only.id(),
+                    "process " + fork.process + " killed after " + timeoutSeconds + " s (hung?); its samples so far are kept"));
+            log.println("# " + name + ": child killed after " + timeoutSeconds + " s");
+            return false;
+        }
+        reader.join();
+        if (child.exitValue() != 0) {
+            report.fail(String.join(" ", ChildRun.FAILED, fork.workload.name(),
+                    fork.only == null ? "*" : fork.only.id(),
+                    "process " + fork.process + " exited with status " + child.exitValue()));
+            return false;
+        }
+        return !sawFailure[0];
+    }
+}
