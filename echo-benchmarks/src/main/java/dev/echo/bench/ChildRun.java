@@ -40,6 +40,7 @@ final class ChildRun {
             for (Contender contender : List.copyOf(contenders)) {
                 attempt(session, contender, workload.warmupDivisor(), "warm-up");
             }
+            pauseForJit();
             for (int round = 1; round <= rounds; round++) {
                 for (Contender contender : List.copyOf(contenders)) {
                     attempt(session, contender, 1, "round " + round);
@@ -68,6 +69,19 @@ final class ChildRun {
                     String.valueOf(failure).replace('\n', ' ')));
             out.flush();
             failure.printStackTrace(log);
+        }
+    }
+
+    /**
+     * Gives the JIT's compile queue, filled by the warm-up, time to drain before the first
+     * measured round (on a loaded 2-core machine compiler threads lag): code still interpreted
+     * is slower, and its frames are larger, which shows in {@code parked}'s stack sizes.
+     */
+    private static void pauseForJit() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

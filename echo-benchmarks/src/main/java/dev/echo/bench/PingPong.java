@@ -40,7 +40,7 @@ final class PingPong extends Workload {
         return List.of(metric().sample(contender, (double) nanos / n));
     }
 
-    private static long echo(int n) {
+    static long echo(int n) {
         Channel<int[]> ping = Channel.unbuffered();
         Channel<int[]> pong = Channel.unbuffered();
         Task<Void> ponger = Echo.spawn(() -> {
@@ -62,7 +62,7 @@ final class PingPong extends Workload {
         return elapsed;
     }
 
-    private static long vt(int n) throws InterruptedException {
+    static long vt(int n) throws InterruptedException {
         SynchronousQueue<int[]> ping = new SynchronousQueue<>();
         SynchronousQueue<int[]> pong = new SynchronousQueue<>();
         Thread ponger = Vt.start(() -> {

@@ -40,7 +40,7 @@ final class SpawnJoin extends Workload {
         return List.of(metric().sample(contender, (double) nanos / n));
     }
 
-    private static long echo(int n, long expected) {
+    static long echo(int n, long expected) {
         @SuppressWarnings("unchecked")
         Task<Integer>[] tasks = (Task<Integer>[]) new Task<?>[n];
         long start = System.nanoTime();
@@ -57,7 +57,7 @@ final class SpawnJoin extends Workload {
         return elapsed;
     }
 
-    private static long vt(int n, long expected) throws InterruptedException {
+    static long vt(int n, long expected) throws InterruptedException {
         Thread[] threads = new Thread[n];
         long[] values = new long[n];
         long start = System.nanoTime();
