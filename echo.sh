@@ -44,7 +44,7 @@ case "$cmd" in
       -cp "echo-runtime-core/target/classes:echo-runtime-core/target/test-classes:$(cat echo-runtime-core/target/example.classpath)" \
       dev.echo.runtime.examples.Examples "$@" ;;
   bench|benchmarks)
-    "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks -am
+    "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks -am >&2  # stdout is the report only
     exec "$JAVA_HOME/bin/java" -jar echo-benchmarks/target/echo-benchmarks.jar "$@" ;;
   mvn)
     "${MVN[@]}" "$@" ;;
