@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each child gets {@code --add-opens java.base/java.lang=ALL-UNNAMED} (Echo needs it; the
  * jar's manifest gives it only to the JVM started with {@code -jar}), G1 and the workload's heap
- * options, and is killed if it outlives {@code timeoutSeconds} (its samples so far are kept and
- * a {@code FAILED} line says so).
+ * options, and is killed if it outlives {@code timeoutSeconds}: its samples so far are kept, a
+ * thread dump with its virtual threads is written to the temporary directory first, and a
+ * {@code FAILED} line says both.
  */
 final class Harness {
 
@@ -103,6 +104,31 @@ final class Harness {
         return plan;
     }
 
+    /**
+     * Before a hung child is killed: a thread dump that includes its virtual threads (hence
+     * {@code jcmd Thread.dump_to_file}, not {@code jstack}), into the temporary directory.
+     *
+     * @return the dump's path, or null if it could not be taken
+     */
+    private String dumpThreads(Process child, Fork fork) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "echo-bench-" + fork.workload.name()
+                + "-p" + fork.process + "-" + child.pid() + ".threads.txt");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), String.valueOf(child.pid()),
+                    "Thread.dump_to_file", "-format=text", file.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (dump.waitFor(30, TimeUnit.SECONDS) && dump.exitValue() == 0 && file.toFile().isFile()) {
+                log.println("# thread dump of the hung child: " + file);
+                return file.toString();
+            }
+            dump.destroyForcibly();
+        } catch (IOException | InterruptedException e) {
+            log.println("# no thread dump of the hung child: " + e);
+        }
+        return null;
+    }
+
     private boolean runChild(Fork fork) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -139,11 +165,13 @@ final class Harness {
         });
         String name = fork.workload.name() + (fork.only == null ? "" : " " + fork.only.id());
         if (!child.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            String dump = dumpThreads(child, fork);
             child.destroyForcibly().waitFor();
             reader.join();
             report.fail(String.join(" ", ChildRun.FAILED, fork.workload.name(),
                     fork.only == null ? "*" : fork.only.id(),
-                    "process " + fork.process + " killed after " + timeoutSeconds + " s (hung?); its samples so far are kept"));
+                    "process " + fork.process + " killed after " + timeoutSeconds + " s (hung?); its samples so far are kept;",
+                    dump == null ? "no thread dump" : "thread dump in " + dump));
             log.println("# " + name + ": child killed after " + timeoutSeconds + " s");
             return false;
         }
