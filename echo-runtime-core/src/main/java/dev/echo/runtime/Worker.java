@@ -184,6 +184,7 @@ final class Worker extends Thread {
 
     /** Step 7: give up the P, re-check, and block (as poller or on the idle stack). */
     private void idle(Processor p) {
+        p.queue.clearStaleSlots();
         processor = null;
         scheduler.releaseProcessor(p);
         if (isSpinning) {
