@@ -198,4 +198,25 @@ class TimerTest {
             assertThat(runtime.stats().timersPending()).isZero();
         }
     }
+
+    /**
+     * Duration.ofNanos(Long.MAX_VALUE) is a common "no timeout". Such a timer must not stop
+     * the runtime's other timers from firing.
+     */
+    @Test
+    void aPracticallyInfiniteTimerDoesNotStopOtherTimersFromFiring() throws Exception {
+        try (EchoRuntime runtime = Tests.runtime(1, "infinitetimer")) {
+            EchoFuture<Void> forever = runtime.timer(Duration.ofNanos(Long.MAX_VALUE));
+            EchoFuture<Void> soon = runtime.timer(Duration.ofMillis(20));
+            try {
+                soon.await(Duration.ofSeconds(3));
+            } catch (TimeoutException e) {
+                throw new AssertionError("a 20 ms timer did not fire within 3 s while a timer of "
+                        + "Duration.ofNanos(Long.MAX_VALUE) was pending", e);
+            }
+            assertThat(soon.state()).isEqualTo(FutureState.RESOLVED);
+            assertThat(forever.state()).isEqualTo(FutureState.PENDING);
+            forever.cancel();
+        }
+    }
 }
