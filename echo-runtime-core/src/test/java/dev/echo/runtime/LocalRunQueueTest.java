@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A processor's bounded run queue (package-private), single-threaded and under a bounded stress. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LocalRunQueueTest {
 
     /** A runnable that only carries an id. */

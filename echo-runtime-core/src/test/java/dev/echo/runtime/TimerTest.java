@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The closed loop of the original design and the Reactor's timers, seen through the runtime. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TimerTest {
 
     record LoopTrace(boolean firstPending, int waitersWhilePending, int timersWhilePending,
