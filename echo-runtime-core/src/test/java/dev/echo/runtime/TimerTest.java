@@ -219,4 +219,31 @@ class TimerTest {
             forever.cancel();
         }
     }
+
+    /**
+     * Timer futures settle on whichever thread fires the timers (a worker or the monitor). A
+     * callback that throws must not lose the other timers due in the same batch, nor stop the
+     * runtime from firing later timers.
+     */
+    @Test
+    void aThrowingTimerCallbackDoesNotLoseOtherTimers() throws Exception {
+        try (EchoRuntime runtime = Tests.runtime(1, "badtimercallback")) {
+            EchoFuture<Void> bad = runtime.timer(Duration.ofMillis(20));
+            bad.whenComplete((v, e) -> {
+                throw new IllegalStateException("a bad timer callback");
+            });
+            EchoFuture<Void> sameBatch = runtime.timer(Duration.ofMillis(20));
+            try {
+                sameBatch.await(Duration.ofSeconds(3));
+            } catch (TimeoutException e) {
+                throw new AssertionError("a timer due together with one whose callback threw never fired", e);
+            }
+            EchoFuture<Void> later = runtime.timer(Duration.ofMillis(20));
+            later.await(Duration.ofSeconds(3));
+            assertThat(runtime.spawn(() -> {
+                Echo.sleep(Duration.ofMillis(20));
+                return "slept";
+            }).future().await(Duration.ofSeconds(3))).isEqualTo("slept");
+        }
+    }
 }
