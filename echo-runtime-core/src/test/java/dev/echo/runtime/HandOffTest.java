@@ -1,6 +1,8 @@
 package dev.echo.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,6 +138,41 @@ class HandOffTest {
             assertThat(result[0]).as("the others finished before the pinned task's initializer did")
                     .isLessThan(result[1]);
             assertThat(runtime.stats().handOffs()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    /**
+     * White-box, deterministic replay of a race: the worker holding a processor checks
+     * {@code retired} at the top of its loop, finds no work and releases the processor to the
+     * idle stack; meanwhile the monitor retired that processor and gave its slot to a fresh one.
+     * Releasing the retired processor must not put a processor too many on the idle stack.
+     */
+    @Test
+    void releasingAProcessorTheMonitorRetiredMeanwhileDoesNotCorruptTheIdleStack() throws Exception {
+        Scheduler scheduler = new Scheduler(Tests.uniqueName("retirerace"), 1, new Reactor());
+        try {
+            // This thread plays the worker that holds the only processor, running a long task.
+            Processor held = scheduler.tryAcquireIdleProcessor();
+            assertThat(held).isNotNull();
+            held.setState(Processor.RUNNING);
+            held.queue.push(() -> { }, scheduler.global); // work waits behind the long task
+
+            // The monitor hands off: no processor is idle, so it retires ours for a fresh one.
+            Processor fresh = scheduler.handOff(held);
+            assertThat(fresh).isNotNull();
+            assertThat(held.retired).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.idleProcessorCount() == 1);
+
+            // Our worker missed the flag (it checked before the hand-off) and idles its processor.
+            Throwable thrown = catchThrowable(() -> scheduler.releaseProcessor(held));
+
+            assertThat(thrown).as("releasing the retired processor").isNull();
+            assertThat(scheduler.idleProcessorCount()).as("idle processors (there is only one)").isLessThanOrEqualTo(1);
+        } finally {
+            for (Worker w : scheduler.stop()) {
+                w.join(5_000);
+            }
+            scheduler.markStopped();
         }
     }
 }

@@ -303,4 +303,17 @@ class ShutdownTest {
         assertThat(stubborn.status()).isEqualTo(TaskStatus.CANCELLED);
         await().atMost(Duration.ofSeconds(10)).until(() -> Tests.threadsOf(runtime.name()).isEmpty());
     }
+
+    /**
+     * After close nobody fires timers any more. A timer future still pending at close must not
+     * be left pending for ever: close settles it (cancelled) so its awaiters get an answer.
+     */
+    @Test
+    void closeSettlesTimerFuturesThatWouldOtherwiseNeverFire() {
+        EchoRuntime runtime = Tests.runtime(1, "pendingtimer");
+        EchoFuture<Void> timer = runtime.timer(Duration.ofHours(1));
+        runtime.close();
+        assertThat(runtime.stats().timersPending()).as("timers left in a closed runtime").isZero();
+        assertThat(timer.isDone()).as("the pending timer future was settled by close").isTrue();
+    }
 }

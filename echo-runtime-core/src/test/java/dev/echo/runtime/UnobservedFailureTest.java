@@ -71,7 +71,7 @@ class UnobservedFailureTest {
 
     /** Collects garbage until {@code condition} holds (or the timeout). */
     private static void gcUntil(java.util.concurrent.Callable<Boolean> condition) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
             System.gc();
             return condition.call();
         });
