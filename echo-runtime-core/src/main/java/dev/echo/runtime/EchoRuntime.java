@@ -372,7 +372,9 @@ public final class EchoRuntime implements AutoCloseable {
             }
             List<Worker> workers = scheduler.stop();
             monitor.stop();
-            long joinDeadline = System.nanoTime() + Math.max(graceNanos, 1_000_000_000L);
+            // Idle workers exit at once; only a worker carrying a task that ignored cancellation
+            // stays, and waiting longer than the grace would not change that.
+            long joinDeadline = System.nanoTime() + Math.max(graceNanos, 100_000_000L);
             boolean interrupted = false;
             for (Worker worker : workers) {
                 interrupted |= joinUntil(worker, joinDeadline);

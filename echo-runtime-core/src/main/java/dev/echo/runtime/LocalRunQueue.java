@@ -227,6 +227,11 @@ final class LocalRunQueue {
         }
     }
 
+    /** Owner only. True if a push would overflow. */
+    boolean isFull() {
+        return tail - getAcquireHead() >= capacity;
+    }
+
     /** Any thread. Ring length plus the run-next slot; a moment's estimate. */
     int size() {
         int n = getAcquireTail() - getAcquireHead();

@@ -26,7 +26,8 @@ final class Scheduler implements Executor {
      *      * the continuation that worker is running right now (Thread.yield, or a park that
      *        was unparked before it finished) -> tail of the local queue: a yield lets the
      *        others run, it does not jump the queue;
-     *      * a task being spawned -> tail of the local queue (spawn order is run order);
+     *      * a task being spawned -> tail of the local queue (spawn order is run order; with one
+ *        processor, to the global queue while it holds older overflow, so that stays true);
      *      * anything else is a wake-up -> the run-next slot, so a woken task runs as soon as
      *        the waker parks (a channel hand-off costs a hand-off, not a trip through queues).
      *        The task it displaces goes to the tail.
@@ -144,13 +145,18 @@ final class Scheduler implements Executor {
     }
 
     private void submitLocal(Worker worker, Processor p, Runnable task) {
-        if (task == worker.running) {
+        if (task == worker.running || worker.spawning) {
+            if (processorCount == 1 && (!global.isEmpty() || p.queue.isFull())) {
+                // One processor promises FIFO. The local queue runs before the global one, so
+                // when it is full the newest task goes to the global queue (not the oldest half,
+                // as with several processors), and newer ones queue behind it there.
+                global.push(task);
+                return;
+            }
             p.queue.push(task, global);
-            return;
-        }
-        if (worker.spawning) {
-            p.queue.push(task, global);
-            wakeP();
+            if (worker.spawning) {
+                wakeP();
+            }
             return;
         }
         Runnable displaced = p.queue.offerRunNext(task);

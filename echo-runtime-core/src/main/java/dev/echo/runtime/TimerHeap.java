@@ -52,7 +52,9 @@ final class TimerHeap {
         }
 
         boolean before(Entry other) {
-            return deadline < other.deadline || (deadline == other.deadline && sequence < other.sequence);
+            // nanoTime instants compare by signed difference, like everywhere else in Echo.
+            long d = deadline - other.deadline;
+            return d < 0 || (d == 0 && sequence < other.sequence);
         }
 
         void fire() {

@@ -113,8 +113,7 @@ final class Worker extends Thread {
         Scheduler s = scheduler;
         Runnable task;
         if (++turn % Scheduler.GLOBAL_QUEUE_INTERVAL == 0) {
-            task = s.global.poll();
-            if (task != null) {
+            if (s.processorCount > 1 && (task = s.global.poll()) != null) {
                 p.countGlobalTake();
                 return task;
             }

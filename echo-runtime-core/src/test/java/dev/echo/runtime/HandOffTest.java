@@ -55,27 +55,77 @@ class HandOffTest {
     }
 
     /**
-     * With one processor, the spinner holds the only P: the monitor must retire it and give a
-     * fresh P on another carrier the queued tasks.
+     * Spawns {@code spinners} CPU loops that hold every processor, then {@code others} small
+     * tasks; returns when all are done. The small ones can only run if the monitor retires a
+     * held processor and gives its slot to a fresh one on another carrier.
+     */
+    private static Outcome allProcessorsHeldWithOthers(EchoRuntime runtime, int spinners, Duration spin, int others) {
+        return runtime.block(() -> {
+            long[] spinnerEnd = new long[1];
+            List<Task<Void>> spinning = new ArrayList<>();
+            for (int i = 0; i < spinners; i++) {
+                spinning.add(Echo.spawn("spinner-" + i, () -> {
+                    Tests.busyWait(spin);
+                    synchronized (spinnerEnd) {
+                        spinnerEnd[0] = spinnerEnd[0] == 0 ? System.nanoTime() : Math.min(spinnerEnd[0], System.nanoTime());
+                    }
+                    return null;
+                }));
+            }
+            Tests.busyWait(Duration.ofMillis(30)); // main holds its P too: every P is busy now
+            List<Task<Long>> small = new ArrayList<>();
+            for (int i = 0; i < others; i++) {
+                small.add(Echo.spawn(() -> System.nanoTime()));
+            }
+            long last = 0;
+            for (Task<Long> t : small) {
+                last = Math.max(last, t.join());
+            }
+            boolean spinnersDone = spinning.stream().allMatch(t -> t.future().isDone());
+            for (Task<Void> t : spinning) {
+                t.join();
+            }
+            return new Outcome(small.size(), spinnersDone, spinnerEnd[0], last);
+        });
+    }
+
+    /**
+     * With one processor the runtime is the original's single-threaded executor: one carrier, a
+     * deterministic order, no hand-off. A CPU loop holds it and the queued tasks run after it
+     * (as in Tokio's current-thread runtime).
      */
     @Test
-    void withOneProcessorACpuLoopIsHandedOffAndTheQueuedTasksStillRun() {
+    void withOneProcessorACpuLoopHoldsTheOnlyCarrierAndTheOthersRunAfterIt() {
         try (EchoRuntime runtime = Tests.runtime(1, "handoff1")) {
-            Outcome outcome = spinnerWithOthers(runtime, Duration.ofMillis(300), 10);
+            Outcome outcome = spinnerWithOthers(runtime, Duration.ofMillis(100), 10);
             assertThat(outcome.othersDone()).isEqualTo(10);
-            assertThat(outcome.spinnerDoneWhenOthersWere()).as("the others finished while the spinner spun").isFalse();
+            assertThat(outcome.spinnerDoneWhenOthersWere()).as("the spinner finished before the others ran").isTrue();
+            assertThat(outcome.lastOtherEnd()).isGreaterThan(outcome.spinnerEnd());
+            RuntimeStats stats = runtime.stats();
+            assertThat(stats.handOffs()).isZero();
+            assertThat(stats.processors()).hasSize(1);
+        }
+    }
+
+    /** When every processor is held by a CPU loop, the monitor retires one so queued tasks run. */
+    @Test
+    void withEveryProcessorHeldTheMonitorRetiresOneAndTheQueuedTasksStillRun() {
+        try (EchoRuntime runtime = Tests.runtime(2, "allheld")) {
+            Outcome outcome = allProcessorsHeldWithOthers(runtime, 2, Duration.ofMillis(400), 10);
+            assertThat(outcome.othersDone()).isEqualTo(10);
+            assertThat(outcome.spinnerDoneWhenOthersWere()).as("the others finished while the spinners spun").isFalse();
             assertThat(outcome.lastOtherEnd()).isLessThan(outcome.spinnerEnd());
             RuntimeStats stats = runtime.stats();
             assertThat(stats.handOffs()).isGreaterThanOrEqualTo(1);
-            assertThat(stats.processors()).as("still exactly one processor").hasSize(1);
+            assertThat(stats.processors()).as("still exactly two processors").hasSize(2);
         }
     }
 
     /** After a hand-off the runtime keeps working normally (the retired processor is given up). */
     @Test
     void afterAHandOffTheRuntimeKeepsRunningTasksCorrectly() {
-        try (EchoRuntime runtime = Tests.runtime(1, "afterhandoff")) {
-            spinnerWithOthers(runtime, Duration.ofMillis(100), 5);
+        try (EchoRuntime runtime = Tests.runtime(2, "afterhandoff")) {
+            allProcessorsHeldWithOthers(runtime, 2, Duration.ofMillis(150), 5);
             assertThat(runtime.stats().handOffs()).isGreaterThanOrEqualTo(1);
             for (int round = 0; round < 3; round++) {
                 int sum = runtime.block(() -> {
@@ -95,7 +145,7 @@ class HandOffTest {
                 });
                 assertThat(sum).isEqualTo(4950);
             }
-            assertThat(runtime.stats().processors()).hasSize(1);
+            assertThat(runtime.stats().processors()).hasSize(2);
         }
     }
 
@@ -105,7 +155,7 @@ class HandOffTest {
 
         static {
             try {
-                Thread.sleep(300);
+                Thread.sleep(400);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -118,13 +168,19 @@ class HandOffTest {
 
     /**
      * A task that blocks inside a class initializer pins its carrier (JEP 491 left that case
-     * pinned): its P is held though the task is not running. The monitor must hand the queue off.
+     * pinned): its P is held though the task is not running. With the other processor held by a
+     * CPU loop, the monitor must hand off so the queued tasks still run.
      */
     @Test
     void aPinnedCarrierIsHandedOffSoTheQueuedTasksStillRun() {
-        try (EchoRuntime runtime = Tests.runtime(1, "pinned")) {
+        try (EchoRuntime runtime = Tests.runtime(2, "pinned")) {
             long[] result = runtime.block(() -> {
                 Task<Long> pinned = Echo.spawn("pinned", () -> SlowInit.READY_AT);
+                Task<Void> spinner = Echo.spawn("spinner", () -> {
+                    Tests.busyWait(Duration.ofMillis(400));
+                    return null;
+                });
+                Tests.busyWait(Duration.ofMillis(30));
                 List<Task<Long>> others = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
                     others.add(Echo.spawn(() -> System.nanoTime()));
@@ -133,6 +189,7 @@ class HandOffTest {
                 for (Task<Long> t : others) {
                     last = Math.max(last, t.join());
                 }
+                spinner.join();
                 return new long[] {last, pinned.join()};
             });
             assertThat(result[0]).as("the others finished before the pinned task's initializer did")

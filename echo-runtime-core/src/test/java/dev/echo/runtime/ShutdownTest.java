@@ -140,7 +140,7 @@ class ShutdownTest {
         // Warm up: JDK-global threads (virtual-thread unparker, pollers, cleaners) start lazily once.
         runWorkload(Tests.uniqueName("warmup"));
         runWorkload(Tests.uniqueName("warmup"));
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(10)).pollInSameThread().pollInterval(Duration.ofMillis(50))
                 .until(() -> stableThreadCount() >= 0);
         int baseline = Tests.threadBean().getThreadCount();
 
@@ -148,7 +148,8 @@ class ShutdownTest {
         runWorkload(name);
 
         assertThat(Tests.threadsOf(name)).isEmpty();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        // pollInSameThread: Awaitility's own poller thread would otherwise count against the baseline.
+        await().atMost(Duration.ofSeconds(10)).pollInSameThread().untilAsserted(() ->
                 assertThat(Tests.threadBean().getThreadCount()).as("live threads (baseline %d): %s", baseline,
                         Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList())
                         .isLessThanOrEqualTo(baseline));

@@ -78,10 +78,13 @@ class WorkStealingTest {
                 }
                 return null;
             });
-            int smallest = perCarrier.values().stream().mapToInt(AtomicInteger::get).min().orElse(0);
+            // Processors, not carriers: a processor may move between carrier threads (an idle
+            // worker parks, another is woken with the processor), so count runs per processor.
             assertThat(perCarrier).hasSizeGreaterThanOrEqualTo(2);
-            assertThat(smallest).as("the less loaded carrier's share of 100 tasks: %s", perCarrier)
-                    .isGreaterThanOrEqualTo(10);
+            List<ProcessorStats> processors = runtime.stats().processors();
+            long smallest = processors.stream().mapToLong(ProcessorStats::tasksRun).min().orElse(0);
+            assertThat(smallest).as("the less loaded processor's share of 100 CPU-bound tasks: %s (carriers %s)",
+                    processors, perCarrier).isGreaterThanOrEqualTo(10);
         }
     }
 }
