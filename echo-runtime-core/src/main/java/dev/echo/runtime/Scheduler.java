@@ -99,6 +99,8 @@ final class Scheduler implements Executor {
     private final List<Worker> workers = new ArrayList<>();
     private int workerSequence;
 
+    /** Retired processors whose worker still runs the task that held them (Monitor hand-off). */
+    final AtomicInteger retiredHeld = new AtomicInteger();
     /** Workers currently spinning (Go's sched.nmspinning). */
     final AtomicInteger spinning = new AtomicInteger();
     private volatile boolean stopping;
@@ -233,8 +235,8 @@ final class Scheduler implements Executor {
         } finally {
             lock.unlock();
         }
-        if (p.retired && p.queue.drainTo(global) > 0) {
-            wakeP();
+        if (p.retired) {
+            retiredGivenUp(p);
         }
         if (allIdle) {
             Runnable listener = onQuiescent;
@@ -332,9 +334,12 @@ final class Scheduler implements Executor {
         return reactor.hasOverdueTimers(System.nanoTime());
     }
 
-    /** No P runs, no queue holds work; a moment's view. */
+    /**
+     * No P runs, no queue holds work; a moment's view. A retired processor whose worker still
+     * runs its task counts as running: that task may yet wake others.
+     */
     boolean isQuiescent() {
-        if (idleCount != processorCount || !global.isEmpty()) {
+        if (idleCount != processorCount || !global.isEmpty() || retiredHeld.get() != 0) {
             return false;
         }
         for (int i = 0; i < processorCount; i++) {
@@ -376,6 +381,7 @@ final class Scheduler implements Executor {
             }
             slots.set(p.id, fresh);
             p.retired = true;
+            retiredHeld.incrementAndGet();
             fresh.state = Processor.SPINNING;
             spinning.incrementAndGet();
             worker = popIdleWorker();
@@ -390,6 +396,13 @@ final class Scheduler implements Executor {
             worker.handOver(fresh, true);
         }
         return fresh;
+    }
+
+    /** The worker that held retired {@code p} lets go of it: what it queued meanwhile moves on. */
+    void retiredGivenUp(Processor p) {
+        p.queue.drainTo(global);
+        retiredHeld.decrementAndGet();
+        wakeP();
     }
 
     // ## Shutdown ##

@@ -266,8 +266,7 @@ final class Worker extends Thread {
 
     private void giveUpRetired(Processor p) {
         processor = null;
-        p.queue.drainTo(scheduler.global);
-        scheduler.wakeP();
+        scheduler.retiredGivenUp(p);
     }
 
     private boolean stopWithoutWork(Processor p) {
