@@ -383,7 +383,13 @@ public final class EchoFuture<T> implements WaitTarget {
             }
         }
         for (Waiter w = (Waiter) s; w != null; w = w.next) {
-            w.fire();
+            try {
+                w.fire();
+            } catch (Throwable callbackFailure) {
+                // One bad callback must not keep the other waiters asleep, nor fail the
+                // thread that settled (a task ending, a timer firing).
+                LOG.log(System.Logger.Level.WARNING, "a completion callback of " + this + " threw", callbackFailure);
+            }
         }
         return true;
     }

@@ -168,6 +168,9 @@ public final class EchoRuntime implements AutoCloseable {
      *
      * @throws DeadlockException if main can never finish (see that class)
      * @throws IllegalStateException if called from inside a task of this runtime
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted:
+     *         main is cancelled and the interrupt status is kept (kotlinx's runBlocking does
+     *         the same, with InterruptedException)
      */
     public <T> T block(Callable<T> main) {
         Objects.requireNonNull(main, "main");
@@ -186,6 +189,11 @@ public final class EchoRuntime implements AutoCloseable {
                     return ready.value();
                 }
                 LockSupport.parkNanos(this, DEADLOCK_RECHECK_NANOS);
+                if (Thread.currentThread().isInterrupted()) {
+                    task.cancel();
+                    throw new java.util.concurrent.CancellationException(
+                            "block() interrupted; main task " + task + " cancelled");
+                }
                 if (deadlockDetection && !task.future().isDone()) {
                     List<String> report = deadlockReport();
                     if (report != null) {
@@ -204,9 +212,11 @@ public final class EchoRuntime implements AutoCloseable {
      */
     public EchoFuture<Void> timer(Duration delay) {
         long nanos = checkDuration(delay, "delay");
+        if (closed) {
+            throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot start a timer");
+        }
         EchoFuture<Void> future = new EchoFuture<>(null);
-        TimerHeap.Entry entry = reactor.schedule(System.nanoTime() + nanos,
-                (Runnable) () -> future.settle(FutureState.RESOLVED, null, null));
+        TimerHeap.Entry entry = reactor.schedule(System.nanoTime() + nanos, future);
         future.onCancel(() -> reactor.cancel(entry));
         return future;
     }
@@ -362,13 +372,18 @@ public final class EchoRuntime implements AutoCloseable {
             }
             List<Worker> workers = scheduler.stop();
             monitor.stop();
-            long joinDeadline = System.nanoTime() + Math.max(graceNanos, 1_000_000_000L);
+            // Idle workers exit at once; only a worker carrying a task that ignored cancellation
+            // stays, and waiting longer than the grace would not change that.
+            long joinDeadline = System.nanoTime() + Math.max(graceNanos, 100_000_000L);
             boolean interrupted = false;
             for (Worker worker : workers) {
                 interrupted |= joinUntil(worker, joinDeadline);
             }
             interrupted |= joinUntil(monitor.thread(), joinDeadline);
             scheduler.markStopped();
+            // Timers nobody waits for any more (a timer future dropped by its caller): they would
+            // never fire now. Their futures end CANCELLED; nothing stays scheduled.
+            reactor.timers.abandonAll();
             if (!live.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "Echo runtime '" + name + "' closed with tasks that ignored"
                         + " cancellation (their carriers stay alive): " + live.snapshot());

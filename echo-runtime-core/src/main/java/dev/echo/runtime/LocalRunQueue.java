@@ -130,6 +130,10 @@ final class LocalRunQueue {
             }
             Runnable task = buffer[h & mask];
             if (casHead(h, h + 1)) {
+                // The slot is now outside [head, tail): drop the reference, or a finished
+                // task's continuation (and its whole task) stays reachable until the ring
+                // wraps. A thief still reading it will fail its CAS.
+                buffer[h & mask] = null;
                 return task;
             }
         }
@@ -210,6 +214,22 @@ final class LocalRunQueue {
                 return n;
             }
         }
+    }
+
+    /**
+     * Owner only, with the ring empty: drops the references that stealing and draining left in
+     * slots outside [head, tail). Safe against thieves: a thief that reads a cleared slot read
+     * head before it moved, so its CAS fails and it retries.
+     */
+    void clearStaleSlots() {
+        if (getAcquireHead() == tail) {
+            java.util.Arrays.fill(buffer, null);
+        }
+    }
+
+    /** Owner only. True if a push would overflow. */
+    boolean isFull() {
+        return tail - getAcquireHead() >= capacity;
     }
 
     /** Any thread. Ring length plus the run-next slot; a moment's estimate. */

@@ -101,14 +101,19 @@ final class Monitor implements Runnable {
             if (longestHeld == null || p.monitorSeenSince - longestHeld.monitorSeenSince < 0) {
                 longestHeld = p;
             }
-            // Step 1: what waits behind the long task goes where any processor can take it.
-            if (!p.queue.isEmpty() && p.queue.drainTo(s.global) > 0) {
+            // Step 1: what waits behind the long task goes where another processor can take
+            // it (pointless, and order-breaking, with a single processor).
+            if (s.processorCount > 1 && !p.queue.isEmpty() && p.queue.drainTo(s.global) > 0) {
                 s.wakeP();
             }
         }
-        // Step 2: only when every processor is held (processors = 1 with a CPU loop, or all
-        // carriers pinned) does the scheduler need another one: retire the longest-held.
-        if (held == s.processorCount && !s.global.isEmpty() && s.handOff(longestHeld) != null) {
+        // Step 2: only when every processor is held (all carriers in CPU loops or pinned) does
+        // the scheduler need another one: retire the longest-held. Never with one processor:
+        // that runtime is the original's single-threaded executor, one carrier in a
+        // deterministic order, and a task that never yields holds it (as in Tokio's
+        // current-thread runtime).
+        if (s.processorCount > 1 && held == s.processorCount && !s.global.isEmpty()
+                && s.handOff(longestHeld) != null) {
             handOffs = handOffs + 1;
         }
         if (s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {

@@ -26,7 +26,8 @@ final class Scheduler implements Executor {
      *      * the continuation that worker is running right now (Thread.yield, or a park that
      *        was unparked before it finished) -> tail of the local queue: a yield lets the
      *        others run, it does not jump the queue;
-     *      * a task being spawned -> tail of the local queue (spawn order is run order);
+     *      * a task being spawned -> tail of the local queue (spawn order is run order; with one
+ *        processor, to the global queue while it holds older overflow, so that stays true);
      *      * anything else is a wake-up -> the run-next slot, so a woken task runs as soon as
      *        the waker parks (a channel hand-off costs a hand-off, not a trip through queues).
      *        The task it displaces goes to the tail.
@@ -98,6 +99,8 @@ final class Scheduler implements Executor {
     private final List<Worker> workers = new ArrayList<>();
     private int workerSequence;
 
+    /** Retired processors whose worker still runs the task that held them (Monitor hand-off). */
+    final AtomicInteger retiredHeld = new AtomicInteger();
     /** Workers currently spinning (Go's sched.nmspinning). */
     final AtomicInteger spinning = new AtomicInteger();
     private volatile boolean stopping;
@@ -144,13 +147,18 @@ final class Scheduler implements Executor {
     }
 
     private void submitLocal(Worker worker, Processor p, Runnable task) {
-        if (task == worker.running) {
+        if (task == worker.running || worker.spawning) {
+            if (processorCount == 1 && (!global.isEmpty() || p.queue.isFull())) {
+                // One processor promises FIFO. The local queue runs before the global one, so
+                // when it is full the newest task goes to the global queue (not the oldest half,
+                // as with several processors), and newer ones queue behind it there.
+                global.push(task);
+                return;
+            }
             p.queue.push(task, global);
-            return;
-        }
-        if (worker.spawning) {
-            p.queue.push(task, global);
-            wakeP();
+            if (worker.spawning) {
+                wakeP();
+            }
             return;
         }
         Runnable displaced = p.queue.offerRunNext(task);
@@ -227,8 +235,8 @@ final class Scheduler implements Executor {
         } finally {
             lock.unlock();
         }
-        if (p.retired && p.queue.drainTo(global) > 0) {
-            wakeP();
+        if (p.retired) {
+            retiredGivenUp(p);
         }
         if (allIdle) {
             Runnable listener = onQuiescent;
@@ -326,9 +334,12 @@ final class Scheduler implements Executor {
         return reactor.hasOverdueTimers(System.nanoTime());
     }
 
-    /** No P runs, no queue holds work; a moment's view. */
+    /**
+     * No P runs, no queue holds work; a moment's view. A retired processor whose worker still
+     * runs its task counts as running: that task may yet wake others.
+     */
     boolean isQuiescent() {
-        if (idleCount != processorCount || !global.isEmpty()) {
+        if (idleCount != processorCount || !global.isEmpty() || retiredHeld.get() != 0) {
             return false;
         }
         for (int i = 0; i < processorCount; i++) {
@@ -370,6 +381,7 @@ final class Scheduler implements Executor {
             }
             slots.set(p.id, fresh);
             p.retired = true;
+            retiredHeld.incrementAndGet();
             fresh.state = Processor.SPINNING;
             spinning.incrementAndGet();
             worker = popIdleWorker();
@@ -384,6 +396,13 @@ final class Scheduler implements Executor {
             worker.handOver(fresh, true);
         }
         return fresh;
+    }
+
+    /** The worker that held retired {@code p} lets go of it: what it queued meanwhile moves on. */
+    void retiredGivenUp(Processor p) {
+        p.queue.drainTo(global);
+        retiredHeld.decrementAndGet();
+        wakeP();
     }
 
     // ## Shutdown ##

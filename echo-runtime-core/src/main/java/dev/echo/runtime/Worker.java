@@ -113,8 +113,7 @@ final class Worker extends Thread {
         Scheduler s = scheduler;
         Runnable task;
         if (++turn % Scheduler.GLOBAL_QUEUE_INTERVAL == 0) {
-            task = s.global.poll();
-            if (task != null) {
+            if (s.processorCount > 1 && (task = s.global.poll()) != null) {
                 p.countGlobalTake();
                 return task;
             }
@@ -184,6 +183,7 @@ final class Worker extends Thread {
 
     /** Step 7: give up the P, re-check, and block (as poller or on the idle stack). */
     private void idle(Processor p) {
+        p.queue.clearStaleSlots();
         processor = null;
         scheduler.releaseProcessor(p);
         if (isSpinning) {
@@ -266,8 +266,7 @@ final class Worker extends Thread {
 
     private void giveUpRetired(Processor p) {
         processor = null;
-        p.queue.drainTo(scheduler.global);
-        scheduler.wakeP();
+        scheduler.retiredGivenUp(p);
     }
 
     private boolean stopWithoutWork(Processor p) {

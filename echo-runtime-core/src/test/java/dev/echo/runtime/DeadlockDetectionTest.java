@@ -1,0 +1,323 @@
+package dev.echo.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * block() detects "all tasks are asleep" (Go's deadlock), and never reports a task that a timer,
+ * a plain thread or the JDK can still wake.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DeadlockDetectionTest {
+
+    private static EchoRuntime runtime(int processors, String label) {
+        return EchoRuntime.builder().processors(processors).name(Tests.uniqueName(label))
+                .shutdownGrace(Duration.ofMillis(200)).build();
+    }
+
+    /** A wait nothing outside the runtime can end: Go's {@code <-make(chan int)}. */
+    private static final WaitTarget NOBODY_SENDS = new WaitTarget() {
+        @Override
+        public boolean wakeableFromOutside() {
+            return false;
+        }
+
+        @Override
+        public String describeWait() {
+            return "receive on a channel nobody sends to";
+        }
+    };
+
+    // ## True deadlocks ##
+
+    @ParameterizedTest(name = "processors = {0}")
+    @ValueSource(ints = {1, 2})
+    void mainJoiningATaskThatJoinsMainIsADeadlock(int processors) {
+        try (EchoRuntime runtime = runtime(processors, "dlmain")) {
+            long start = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                Task<?> main = Echo.currentTask();
+                Task<Object> child = Echo.spawn("child", main::join);
+                return child.join();
+            }));
+            assertThat(thrown).isInstanceOf(DeadlockException.class);
+            DeadlockException deadlock = (DeadlockException) thrown;
+            assertThat(deadlock.parkedTasks()).hasSize(2);
+            assertThat(deadlock.parkedTasks()).anySatisfy(line -> assertThat(line).contains("main").contains("join of"));
+            assertThat(deadlock.parkedTasks()).anySatisfy(line -> assertThat(line).contains("child").contains("join of"));
+            assertThat(deadlock.getMessage()).contains("deadlock");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void twoTasksJoiningEachOtherWhileMainJoinsOneIsADeadlock() {
+        try (EchoRuntime runtime = runtime(2, "dlpair")) {
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                Promise<Task<?>> aHandle = new Promise<>();
+                Promise<Task<?>> bHandle = new Promise<>();
+                Task<Object> a = Echo.spawn("a", () -> bHandle.future().await().join());
+                Task<Object> b = Echo.spawn("b", () -> aHandle.future().await().join());
+                aHandle.resolve(a);
+                bHandle.resolve(b);
+                return a.join();
+            }));
+            assertThat(thrown).isInstanceOf(DeadlockException.class);
+            List<String> parked = ((DeadlockException) thrown).parkedTasks();
+            assertThat(parked).hasSize(3);
+            assertThat(String.join("\n", parked)).contains("(main)").contains("(a)").contains("(b)");
+        }
+    }
+
+    @Test
+    void aRingOfTasksEachJoiningTheNextIsADeadlock() {
+        try (EchoRuntime runtime = runtime(2, "dlring")) {
+            int n = 5;
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                List<Promise<Task<?>>> handles = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    handles.add(new Promise<>());
+                }
+                List<Task<Object>> ring = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    Promise<Task<?>> next = handles.get((i + 1) % n);
+                    ring.add(Echo.spawn("ring-" + i, () -> next.future().await().join()));
+                }
+                for (int i = 0; i < n; i++) {
+                    handles.get(i).resolve(ring.get(i));
+                }
+                return ring.get(0).join();
+            }));
+            assertThat(thrown).isInstanceOf(DeadlockException.class);
+            assertThat(((DeadlockException) thrown).parkedTasks()).hasSize(n + 1);
+        }
+    }
+
+    /** Go's {@code func main() { <-make(chan int) }}: all goroutines are asleep. */
+    @Test
+    void mainWaitingOnSomethingOnlyATaskCouldWakeIsADeadlock() {
+        try (EchoRuntime runtime = runtime(1, "dlchan")) {
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                while (true) {
+                    Parking.park(NOBODY_SENDS, Parking.NO_DEADLINE);
+                }
+            }));
+            assertThat(thrown).isInstanceOf(DeadlockException.class);
+            assertThat(((DeadlockException) thrown).parkedTasks()).singleElement()
+                    .satisfies(line -> assertThat(line).contains("main").contains("receive on a channel nobody sends to"));
+        }
+    }
+
+    /** Go's WaitGroup that never reaches zero: workers done, main waits on a task that waits forever. */
+    @Test
+    void workersFinishedButMainWaitsOnATaskStuckForeverIsADeadlock() {
+        try (EchoRuntime runtime = runtime(2, "dlworkers")) {
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                List<Task<Integer>> workers = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    int v = i;
+                    workers.add(Echo.spawn(() -> v));
+                }
+                Task<Object> stuck = Echo.spawn("stuck", () -> {
+                    while (true) {
+                        Parking.park(NOBODY_SENDS, Parking.NO_DEADLINE);
+                    }
+                });
+                for (Task<Integer> w : workers) {
+                    w.join();
+                }
+                return stuck.join();
+            }));
+            assertThat(thrown).isInstanceOf(DeadlockException.class);
+            assertThat(((DeadlockException) thrown).parkedTasks()).hasSize(2);
+        }
+    }
+
+    @Test
+    void afterADeadlockCloseCancelsTheParkedTasks() {
+        EchoRuntime runtime = runtime(1, "dlclose");
+        AtomicReference<Task<?>> child = new AtomicReference<>();
+        try (runtime) {
+            catchThrowable(() -> runtime.block(() -> {
+                Task<?> main = Echo.currentTask();
+                child.set(Echo.spawn(main::join));
+                return child.get().join();
+            }));
+        }
+        assertThat(child.get().status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(Tests.threadsOf(runtime.name())).isEmpty();
+    }
+
+    // ## Not deadlocks: the block returns normally ##
+
+    @Test
+    void aTaskWaitingOnATimerIsNotADeadlock() {
+        try (EchoRuntime runtime = runtime(1, "nodlsleep")) {
+            String result = runtime.block(() -> Echo.spawn(() -> {
+                Echo.sleep(Duration.ofMillis(300));
+                return "slept";
+            }).join());
+            assertThat(result).isEqualTo("slept");
+        }
+    }
+
+    @Test
+    void mainAwaitingATimerFutureIsNotADeadlock() {
+        try (EchoRuntime runtime = runtime(1, "nodldelay")) {
+            assertThat(runtime.block(() -> {
+                Echo.delay(Duration.ofMillis(300)).await();
+                return "fired";
+            })).isEqualTo("fired");
+        }
+    }
+
+    @Test
+    void aTaskAwaitingAPromiseThatAPlainThreadResolvesLaterIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = runtime(1, "nodlpromise")) {
+            Promise<String> promise = new Promise<>();
+            Thread resolver = delayed(Duration.ofMillis(300), () -> promise.resolve("from outside"));
+            String result = runtime.block(() -> Echo.spawn(() -> promise.future().await()).join());
+            assertThat(result).isEqualTo("from outside");
+            resolver.join();
+        }
+    }
+
+    @Test
+    void mainAwaitingAPromiseThatAPlainThreadResolvesLaterIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = runtime(2, "nodlmainpromise")) {
+            Promise<String> promise = new Promise<>();
+            Thread resolver = delayed(Duration.ofMillis(300), () -> promise.resolve("from outside"));
+            assertThat(runtime.block(() -> promise.future().await())).isEqualTo("from outside");
+            resolver.join();
+        }
+    }
+
+    @Test
+    void aTaskInThreadSleepIsNotADeadlock() {
+        try (EchoRuntime runtime = runtime(1, "nodlthreadsleep")) {
+            String result = runtime.block(() -> Echo.spawn(() -> {
+                Thread.sleep(300);
+                return "slept on the JDK's timer";
+            }).join());
+            assertThat(result).isEqualTo("slept on the JDK's timer");
+        }
+    }
+
+    @Test
+    void aTaskBlockedOnAJdkLockHeldByAPlainThreadIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = runtime(1, "nodllock")) {
+            ReentrantLock lock = new ReentrantLock();
+            CountDownLatch locked = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                lock.lock();
+                try {
+                    locked.countDown();
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    lock.unlock();
+                }
+            });
+            holder.start();
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            String result = runtime.block(() -> Echo.spawn(() -> {
+                lock.lock();
+                try {
+                    return "got the lock";
+                } finally {
+                    lock.unlock();
+                }
+            }).join());
+            assertThat(result).isEqualTo("got the lock");
+            holder.join();
+        }
+    }
+
+    @Test
+    void aTaskBlockedInSocketIoIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = runtime(1, "nodlsocket");
+             ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread peer = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    Thread.sleep(300);
+                    OutputStream out = s.getOutputStream();
+                    out.write(42);
+                    out.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            peer.start();
+            int result = runtime.block(() -> Echo.spawn(() -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                    InputStream in = s.getInputStream();
+                    return in.read();
+                }
+            }).join());
+            assertThat(result).isEqualTo(42);
+            peer.join();
+        }
+    }
+
+    @Test
+    void mainJoiningATaskThatIsBusyForAWhileIsNotADeadlock() {
+        try (EchoRuntime runtime = runtime(2, "nodlbusy")) {
+            assertThat(runtime.block(() -> Echo.spawn(() -> {
+                Tests.busyWait(Duration.ofMillis(300));
+                return 1;
+            }).join())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void deadlockDetectionCanBeTurnedOff() throws Exception {
+        try (EchoRuntime runtime = EchoRuntime.builder().processors(1).name(Tests.uniqueName("dloff"))
+                .shutdownGrace(Duration.ofMillis(200)).deadlockDetection(false).build()) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread blocked = new Thread(() -> thrown.set(catchThrowable(() -> runtime.block(() -> {
+                Task<?> main = Echo.currentTask();
+                return Echo.spawn(main::join).join();
+            }))));
+            blocked.setDaemon(true);
+            blocked.start();
+            blocked.join(1_000);
+            assertThat(blocked.isAlive()).as("still waiting: no DeadlockException").isTrue();
+            assertThat(thrown.get()).isNull();
+        } // close cancels main: block() then ends with a CancellationException
+    }
+
+    private static Thread delayed(Duration delay, Runnable action) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            action.run();
+        });
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.echo.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The monitor hands a processor's queue to another carrier when one task holds it too long. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class HandOffTest {
+
+    record Outcome(int othersDone, boolean spinnerDoneWhenOthersWere, long spinnerEnd, long lastOtherEnd) {
+    }
+
+    private static Outcome spinnerWithOthers(EchoRuntime runtime, Duration spin, int others) {
+        return runtime.block(() -> {
+            long[] spinnerEnd = new long[1];
+            Task<Void> spinner = Echo.spawn("spinner", () -> {
+                Tests.busyWait(spin);
+                spinnerEnd[0] = System.nanoTime();
+                return null;
+            });
+            List<Task<Long>> small = new ArrayList<>();
+            for (int i = 0; i < others; i++) {
+                small.add(Echo.spawn(() -> System.nanoTime()));
+            }
+            long last = 0;
+            for (Task<Long> t : small) {
+                last = Math.max(last, t.join());
+            }
+            boolean spinnerDone = spinner.future().isDone();
+            spinner.join();
+            return new Outcome(small.size(), spinnerDone, spinnerEnd[0], last);
+        });
+    }
+
+    @Test
+    void withTwoProcessorsACpuLoopDoesNotStopTheOtherTasks() {
+        try (EchoRuntime runtime = Tests.runtime(2, "handoff2")) {
+            Outcome outcome = spinnerWithOthers(runtime, Duration.ofMillis(500), 20);
+            assertThat(outcome.othersDone()).isEqualTo(20);
+            assertThat(outcome.spinnerDoneWhenOthersWere()).as("the others finished while the spinner spun").isFalse();
+            assertThat(outcome.lastOtherEnd()).isLessThan(outcome.spinnerEnd());
+            RuntimeStats stats = runtime.stats();
+            long otherProcessorsRuns = stats.processors().stream().filter(p -> p.tasksRun() > 0).count();
+            assertThat(stats.handOffs() > 0 || otherProcessorsRuns == 2)
+                    .as("hand-offs or work on the other processor show it: %s", stats).isTrue();
+        }
+    }
+
+    /**
+     * Spawns {@code spinners} CPU loops that hold every processor, then {@code others} small
+     * tasks; returns when all are done. The small ones can only run if the monitor retires a
+     * held processor and gives its slot to a fresh one on another carrier.
+     */
+    private static Outcome allProcessorsHeldWithOthers(EchoRuntime runtime, int spinners, Duration spin, int others) {
+        return runtime.block(() -> {
+            long[] spinnerEnd = new long[1];
+            List<Task<Void>> spinning = new ArrayList<>();
+            for (int i = 0; i < spinners; i++) {
+                spinning.add(Echo.spawn("spinner-" + i, () -> {
+                    Tests.busyWait(spin);
+                    synchronized (spinnerEnd) {
+                        spinnerEnd[0] = spinnerEnd[0] == 0 ? System.nanoTime() : Math.min(spinnerEnd[0], System.nanoTime());
+                    }
+                    return null;
+                }));
+            }
+            Tests.busyWait(Duration.ofMillis(30)); // main holds its P too: every P is busy now
+            List<Task<Long>> small = new ArrayList<>();
+            for (int i = 0; i < others; i++) {
+                small.add(Echo.spawn(() -> System.nanoTime()));
+            }
+            long last = 0;
+            for (Task<Long> t : small) {
+                last = Math.max(last, t.join());
+            }
+            boolean spinnersDone = spinning.stream().allMatch(t -> t.future().isDone());
+            for (Task<Void> t : spinning) {
+                t.join();
+            }
+            return new Outcome(small.size(), spinnersDone, spinnerEnd[0], last);
+        });
+    }
+
+    /**
+     * With one processor the runtime is the original's single-threaded executor: one carrier, a
+     * deterministic order, no hand-off. A CPU loop holds it and the queued tasks run after it
+     * (as in Tokio's current-thread runtime).
+     */
+    @Test
+    void withOneProcessorACpuLoopHoldsTheOnlyCarrierAndTheOthersRunAfterIt() {
+        try (EchoRuntime runtime = Tests.runtime(1, "handoff1")) {
+            Outcome outcome = spinnerWithOthers(runtime, Duration.ofMillis(100), 10);
+            assertThat(outcome.othersDone()).isEqualTo(10);
+            assertThat(outcome.spinnerDoneWhenOthersWere()).as("the spinner finished before the others ran").isTrue();
+            assertThat(outcome.lastOtherEnd()).isGreaterThan(outcome.spinnerEnd());
+            RuntimeStats stats = runtime.stats();
+            assertThat(stats.handOffs()).isZero();
+            assertThat(stats.processors()).hasSize(1);
+        }
+    }
+
+    /** When every processor is held by a CPU loop, the monitor retires one so queued tasks run. */
+    @Test
+    void withEveryProcessorHeldTheMonitorRetiresOneAndTheQueuedTasksStillRun() {
+        try (EchoRuntime runtime = Tests.runtime(2, "allheld")) {
+            Outcome outcome = allProcessorsHeldWithOthers(runtime, 2, Duration.ofMillis(400), 10);
+            assertThat(outcome.othersDone()).isEqualTo(10);
+            assertThat(outcome.spinnerDoneWhenOthersWere()).as("the others finished while the spinners spun").isFalse();
+            assertThat(outcome.lastOtherEnd()).isLessThan(outcome.spinnerEnd());
+            RuntimeStats stats = runtime.stats();
+            assertThat(stats.handOffs()).isGreaterThanOrEqualTo(1);
+            assertThat(stats.processors()).as("still exactly two processors").hasSize(2);
+        }
+    }
+
+    /** After a hand-off the runtime keeps working normally (the retired processor is given up). */
+    @Test
+    void afterAHandOffTheRuntimeKeepsRunningTasksCorrectly() {
+        try (EchoRuntime runtime = Tests.runtime(2, "afterhandoff")) {
+            allProcessorsHeldWithOthers(runtime, 2, Duration.ofMillis(150), 5);
+            assertThat(runtime.stats().handOffs()).isGreaterThanOrEqualTo(1);
+            for (int round = 0; round < 3; round++) {
+                int sum = runtime.block(() -> {
+                    List<Task<Integer>> tasks = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        int v = i;
+                        tasks.add(Echo.spawn(() -> {
+                            Echo.yieldNow();
+                            return v;
+                        }));
+                    }
+                    int s = 0;
+                    for (Task<Integer> t : tasks) {
+                        s += t.join();
+                    }
+                    return s;
+                });
+                assertThat(sum).isEqualTo(4950);
+            }
+            assertThat(runtime.stats().processors()).hasSize(2);
+        }
+    }
+
+    /** Holder of a class initializer that blocks: a virtual thread inside it pins its carrier. */
+    static final class SlowInit {
+        static final long READY_AT;
+
+        static {
+            try {
+                Thread.sleep(400);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            READY_AT = System.nanoTime();
+        }
+
+        private SlowInit() {
+        }
+    }
+
+    /**
+     * A task that blocks inside a class initializer pins its carrier (JEP 491 left that case
+     * pinned): its P is held though the task is not running. With the other processor held by a
+     * CPU loop, the monitor must hand off so the queued tasks still run.
+     */
+    @Test
+    void aPinnedCarrierIsHandedOffSoTheQueuedTasksStillRun() {
+        try (EchoRuntime runtime = Tests.runtime(2, "pinned")) {
+            long[] result = runtime.block(() -> {
+                Task<Long> pinned = Echo.spawn("pinned", () -> SlowInit.READY_AT);
+                Task<Void> spinner = Echo.spawn("spinner", () -> {
+                    Tests.busyWait(Duration.ofMillis(400));
+                    return null;
+                });
+                Tests.busyWait(Duration.ofMillis(30));
+                List<Task<Long>> others = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    others.add(Echo.spawn(() -> System.nanoTime()));
+                }
+                long last = 0;
+                for (Task<Long> t : others) {
+                    last = Math.max(last, t.join());
+                }
+                spinner.join();
+                return new long[] {last, pinned.join()};
+            });
+            assertThat(result[0]).as("the others finished before the pinned task's initializer did")
+                    .isLessThan(result[1]);
+            assertThat(runtime.stats().handOffs()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    /**
+     * White-box, deterministic replay of a race: the worker holding a processor checks
+     * {@code retired} at the top of its loop, finds no work and releases the processor to the
+     * idle stack; meanwhile the monitor retired that processor and gave its slot to a fresh one.
+     * Releasing the retired processor must not put a processor too many on the idle stack.
+     */
+    @Test
+    void releasingAProcessorTheMonitorRetiredMeanwhileDoesNotCorruptTheIdleStack() throws Exception {
+        Scheduler scheduler = new Scheduler(Tests.uniqueName("retirerace"), 1, new Reactor());
+        try {
+            // This thread plays the worker that holds the only processor, running a long task.
+            Processor held = scheduler.tryAcquireIdleProcessor();
+            assertThat(held).isNotNull();
+            held.setState(Processor.RUNNING);
+            held.queue.push(() -> { }, scheduler.global); // work waits behind the long task
+
+            // The monitor hands off: no processor is idle, so it retires ours for a fresh one.
+            Processor fresh = scheduler.handOff(held);
+            assertThat(fresh).isNotNull();
+            assertThat(held.retired).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.idleProcessorCount() == 1);
+
+            // Our worker missed the flag (it checked before the hand-off) and idles its processor.
+            Throwable thrown = catchThrowable(() -> scheduler.releaseProcessor(held));
+
+            assertThat(thrown).as("releasing the retired processor").isNull();
+            assertThat(scheduler.idleProcessorCount()).as("idle processors (there is only one)").isLessThanOrEqualTo(1);
+        } finally {
+            for (Worker w : scheduler.stop()) {
+                w.join(5_000);
+            }
+            scheduler.markStopped();
+        }
+    }
+}

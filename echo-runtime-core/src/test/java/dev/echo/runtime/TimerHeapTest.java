@@ -1,0 +1,147 @@
+package dev.echo.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The Reactor's timer heap on its own (package-private). */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TimerHeapTest {
+
+    private final TimerHeap heap = new TimerHeap();
+    private final List<String> fired = new ArrayList<>();
+    private final long base = System.nanoTime();
+
+    private TimerHeap.Entry schedule(long offset, String label) {
+        return heap.schedule(base + offset, (Runnable) () -> fired.add(label));
+    }
+
+    @Test
+    void firesInDeadlineOrderWithTiesInSchedulingOrder() {
+        schedule(30, "c");
+        schedule(10, "a1");
+        schedule(20, "b");
+        schedule(10, "a2");
+        schedule(10, "a3");
+        schedule(5, "first");
+
+        assertThat(heap.fireDue(base + 100)).isEqualTo(6);
+        assertThat(fired).containsExactly("first", "a1", "a2", "a3", "b", "c");
+        assertThat(heap.isEmpty()).isTrue();
+        assertThat(heap.nextDeadline()).isEqualTo(TimerHeap.NONE);
+    }
+
+    @Test
+    void firesOnlyWhatIsDueAndTracksTheNextDeadline() {
+        schedule(30, "c");
+        schedule(10, "a");
+        schedule(20, "b");
+        assertThat(heap.nextDeadline()).isEqualTo(base + 10);
+
+        assertThat(heap.fireDue(base + 9)).isZero();
+        assertThat(heap.fireDue(base + 20)).isEqualTo(2);
+        assertThat(fired).containsExactly("a", "b");
+        assertThat(heap.nextDeadline()).isEqualTo(base + 30);
+        assertThat(heap.size()).isEqualTo(1);
+
+        assertThat(heap.fireDue(base + 30)).as("a deadline equal to now is due").isEqualTo(1);
+        assertThat(fired).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void cancelRemovesATimerSoItNeverFires() {
+        TimerHeap.Entry a = schedule(10, "a");
+        TimerHeap.Entry b = schedule(20, "b");
+        schedule(30, "c");
+
+        assertThat(heap.cancel(b)).isTrue();
+        assertThat(heap.cancel(b)).as("second cancel").isFalse();
+        assertThat(heap.size()).isEqualTo(2);
+        assertThat(heap.cancel(a)).isTrue();
+        assertThat(heap.nextDeadline()).as("next deadline after cancelling the earliest").isEqualTo(base + 30);
+
+        heap.fireDue(base + 100);
+        assertThat(fired).containsExactly("c");
+    }
+
+    @Test
+    void cancelAfterFiringReturnsFalse() {
+        TimerHeap.Entry a = schedule(10, "a");
+        heap.fireDue(base + 10);
+        assertThat(heap.cancel(a)).isFalse();
+        assertThat(fired).containsExactly("a");
+    }
+
+    @Test
+    void aThreadTargetIsUnparked() {
+        Thread self = Thread.currentThread();
+        heap.schedule(base, self);
+        assertThat(heap.fireDue(base)).isEqualTo(1);
+        long start = System.nanoTime();
+        LockSupport.parkNanos(5_000_000_000L); // returns at once: the permit is there
+        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    }
+
+    /**
+     * Deadlines are System.nanoTime() instants, compared by signed difference everywhere else
+     * (isDue, earlier): a deadline computed as now + Long.MAX_VALUE wraps around. It must not
+     * sit at the top of the heap as "earliest" and keep due timers from firing.
+     */
+    @Test
+    void aDeadlineThatWrapsAroundDoesNotBlockEarlierTimers() {
+        heap.schedule(base + Long.MAX_VALUE, (Runnable) () -> fired.add("practically-never"));
+        schedule(10, "soon");
+
+        assertThat(heap.fireDue(base + 20)).isEqualTo(1);
+        assertThat(fired).containsExactly("soon");
+        assertThat(heap.nextDeadline()).isEqualTo(base + Long.MAX_VALUE);
+    }
+
+    @Test
+    void hundredThousandTimersAreAllFiredOnceInDeadlineOrderExceptTheCancelledOnes() {
+        int n = 100_000;
+        Random random = new Random(42);
+        long[] deadlines = new long[n];
+        int[] fireCount = new int[n];
+        long[] lastFired = {Long.MIN_VALUE};
+        boolean[] inOrder = {true};
+        TimerHeap.Entry[] entries = new TimerHeap.Entry[n];
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            deadlines[i] = base + random.nextInt(1_000_000);
+            entries[i] = heap.schedule(deadlines[i], (Runnable) () -> {
+                fireCount[id]++;
+                if (deadlines[id] - lastFired[0] < 0 && lastFired[0] != Long.MIN_VALUE) {
+                    inOrder[0] = false;
+                }
+                lastFired[0] = deadlines[id];
+            });
+        }
+        assertThat(heap.size()).isEqualTo(n);
+        boolean[] cancelled = new boolean[n];
+        int cancelledCount = 0;
+        for (int i = 0; i < n; i += 7) {
+            assertThat(heap.cancel(entries[i])).isTrue();
+            cancelled[i] = true;
+            cancelledCount++;
+        }
+        assertThat(heap.size()).isEqualTo(n - cancelledCount);
+
+        int total = 0;
+        for (long now = base; now <= base + 1_000_000; now += 10_000) {
+            total += heap.fireDue(now);
+        }
+        assertThat(total).isEqualTo(n - cancelledCount);
+        assertThat(heap.isEmpty()).isTrue();
+        assertThat(inOrder[0]).as("fired in non-decreasing deadline order").isTrue();
+        for (int i = 0; i < n; i++) {
+            assertThat(fireCount[i]).as("timer %d fired", i).isEqualTo(cancelled[i] ? 0 : 1);
+        }
+    }
+}
