@@ -18,11 +18,11 @@ record Footprint(long heapBytes, long rssBytes) {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     /** Collects until the used heap is stable, then reads both figures. */
-    static Footprint afterGc() throws InterruptedException {
+    static Footprint afterGc() {
         long previous = Long.MAX_VALUE;
         for (int i = 0; i < 10; i++) {
             System.gc();
-            Thread.sleep(20);
+            pause();
             long used = heapUsed();
             if (used >= previous - previous / 1000) {
                 break;
@@ -30,6 +30,20 @@ record Footprint(long heapBytes, long rssBytes) {
             previous = used;
         }
         return new Footprint(heapUsed(), rss());
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring the heap", e);
+        }
+    }
+
+    /** {heap, RSS}, for the Kotlin side, which cannot see this Java type. */
+    long[] toArray() {
+        return new long[] {heapBytes, rssBytes};
     }
 
     Footprint minus(Footprint base) {

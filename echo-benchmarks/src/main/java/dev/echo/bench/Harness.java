@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Plan, for {@code processes} P and {@code rounds} R: for each process number p = 1..P, for
  * each workload, one child JVM runs the workload's warm-up and R rounds alternating between the
  * systems. Workloads that need a fresh JVM per measurement ({@link Workload#isolated()}) get, for
- * each p, R forks per system instead, still alternating (echo, vt, kotlinx, echo, ...). Process
+ * each p, R forks per system instead (one with {@code --quick}), still alternating (echo, vt,
+ * kotlinx, echo, ...). Process
  * number p is the outer loop so that a disturbance on the machine (another build, say) lands on
  * one process of many workloads rather than on every process of one.
  *
@@ -92,7 +93,9 @@ final class Harness {
                     plan.add(new Fork(workload, process, rounds, null));
                     continue;
                 }
-                for (int round = 0; round < rounds; round++) {
+                // --quick: one fork per system per process (a fork costs a JVM and a warm-up).
+                int isolatedRounds = quick ? 1 : rounds;
+                for (int round = 0; round < isolatedRounds; round++) {
                     for (Contender contender : workload.contenders()) {
                         if (!workload.unavailable().containsKey(contender)) {
                             plan.add(new Fork(workload, process, 1, contender));

@@ -78,7 +78,7 @@ final class Parked extends Workload {
             case ECHO -> session.echoMain(() -> echo(n));
             case VT -> Vt.main(() -> vt(n));
             case KOTLINX -> {
-                long[] figures = KotlinxParked.run(n);
+                long[] figures = KotlinxParked.run(n, () -> Footprint.afterGc().toArray());
                 yield new Footprint(figures[0], figures[1]);
             }
             default -> throw notMeasured(this, contender);
@@ -91,7 +91,7 @@ final class Parked extends Workload {
         return samples;
     }
 
-    private static Footprint echo(int n) throws InterruptedException {
+    private static Footprint echo(int n) {
         Footprint base = Footprint.afterGc();
         List<Channel<Integer>> channels = new ArrayList<>(n);
         List<Task<Integer>> tasks = new ArrayList<>(n);
