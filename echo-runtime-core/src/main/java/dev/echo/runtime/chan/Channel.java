@@ -163,7 +163,10 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
 
     // Guarded by lock.
     private Object[] buffer;
+    /** Index of the oldest buffered value. */
     private int head;
+    /** Index where the next buffered value goes: (head + count) modulo buffer.length. */
+    private int tail;
     private int count;
     private final WaitQueue senders = new WaitQueue();
     private final WaitQueue receivers = new WaitQueue();
@@ -454,8 +457,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             if (count == buffer.length) {
                 growBuffer();
             }
-            buffer[(head + count) % buffer.length] = value;
-            count++;
+            append(value);
             return true;
         }
         return false;
@@ -471,12 +473,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         if (count > 0) {
             Object value = buffer[head];
             buffer[head] = null;
-            head = (head + 1) % buffer.length;
+            head = next(head);
             count--;
             WaitNode sender = dequeueSender();
             if (sender != null) {
-                buffer[(head + count) % buffer.length] = sender.item;
-                count++;
+                append(sender.item);
             }
             return value;
         }
@@ -573,13 +574,25 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         }
     }
 
+    private void append(Object value) {
+        buffer[tail] = value;
+        tail = next(tail);
+        count++;
+    }
+
+    /** The ring index after {@code index}; a compare instead of a division under the lock. */
+    private int next(int index) {
+        return index + 1 == buffer.length ? 0 : index + 1;
+    }
+
     private void growBuffer() {
         Object[] grown = new Object[(int) Math.min(capacity, 2L * buffer.length)];
-        for (int i = 0; i < count; i++) {
-            grown[i] = buffer[(head + i) % buffer.length];
+        for (int i = 0, from = head; i < count; i++, from = next(from)) {
+            grown[i] = buffer[from];
         }
         buffer = grown;
         head = 0;
+        tail = count;
     }
 
     @SuppressWarnings("unchecked")
