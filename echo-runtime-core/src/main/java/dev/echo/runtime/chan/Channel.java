@@ -539,6 +539,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         lock.lock();
     }
 
+    /** Takes the lock if it is free now (for Select's lockAll, which never waits holding one). */
+    boolean tryLock() {
+        return lock.tryLock();
+    }
+
     /** Releases the lock, then wakes the waiter an operation under it claimed, if any. */
     void unlock() {
         Waiter toWake = pendingWake;

@@ -60,8 +60,11 @@ public final class Select<R> {
      * run():
      *   1. Draw a uniformly random permutation of the cases (poll order) and take the distinct
      *      channels in ascending Channel.id (lock order).
-     *   2. Lock every channel, in lock order. With all of them held no other party can change
-     *      any of them, so the pass below sees one consistent instant.
+     *   2. Lock every channel, in lock order (lockAll). With all of them held no other party can
+     *      change any of them, so the pass below sees one consistent instant. Only the first
+     *      lock is waited for while holding nothing; the others are tried, and if one is busy
+     *      the select lets go of all, waits for that one alone, and starts again. So a select
+     *      never parks (in the lock) while holding a channel lock.
      *   3. Pass 1: in poll order, try each case as a non-waiting operation (Channel.pollLocked,
      *      Channel.offerLocked, or the closed check of a send). The first case that can proceed
      *      completes (it is the first ready case of a random permutation, hence uniformly random
@@ -82,8 +85,9 @@ public final class Select<R> {
      *       before we stop acting. Hence no rollback is ever needed.
      *   S2. A select cannot complete with itself: its nodes are passive (enqueued), and only an
      *       active party (one in pass 1 or in a plain operation) dequeues nodes.
-     *   S3. Holding several locks at once is deadlock-free because every multi-lock holder
-     *       takes them in ascending id order, and a single-lock holder takes no other lock.
+     *   S3. No task waits for a lock while holding another: lockAll only tries the locks after
+     *       the first, and every single-channel operation holds one lock at a time. Ascending id
+     *       order on top keeps two selects over the same channels from retrying in lockstep.
      *
      * Memory-ordering protocol: as in Channel (steps 1-6 there); the select adds only that
      * pass 2's enqueues are published by the unlocks of step 5, and that the winner's node is
@@ -232,9 +236,7 @@ public final class Select<R> {
         int[] pollOrder = pollInDeclarationOrder ? declarationOrder(n) : randomPermutation(n);
         Channel<?>[] locks = lockOrder();
 
-        for (Channel<?> channel : locks) {
-            channel.lock();
-        }
+        lockAll(locks);
         for (int i : pollOrder) {
             Case c = cases.get(i);
             Object outcome;
@@ -344,6 +346,38 @@ public final class Select<R> {
             size++;
         }
         return size == sorted.length ? sorted : Arrays.copyOf(sorted, size);
+    }
+
+    /**
+     * Locks every channel of {@code locks} (ascending id) without ever waiting for one lock while
+     * holding another: waits for the first, tries the rest, and on a busy one releases all,
+     * waits for the busy one alone (then releases it), and starts over.
+     */
+    private static void lockAll(Channel<?>[] locks) {
+        int first = 0;
+        for (;;) {
+            locks[first].lock();
+            int held = 0;
+            boolean all = true;
+            for (int i = 0; i < locks.length && all; i++) {
+                if (i != first) {
+                    all = locks[i].tryLock();
+                    if (!all) {
+                        held = i;
+                    }
+                }
+            }
+            if (all) {
+                return;
+            }
+            for (int i = 0; i < held; i++) {
+                if (i != first) {
+                    locks[i].unlock();
+                }
+            }
+            locks[first].unlock();
+            first = held;
+        }
     }
 
     /** Unlocks in reverse lock order; each unlock wakes the counterpart pass 1 claimed there. */
