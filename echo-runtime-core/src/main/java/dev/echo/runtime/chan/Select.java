@@ -2,9 +2,7 @@ package dev.echo.runtime.chan;
 
 import dev.echo.runtime.Parking;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -45,7 +43,8 @@ import java.util.function.Supplier;
  * <p>Handlers run on the calling thread after the operation has completed and every channel lock
  * has been released; what a handler returns, {@code run()} returns, and what it throws,
  * {@code run()} throws. A {@code Select} may be {@code run()} many times (a Go
- * {@code for { select { ... } }} loop); it is not thread-safe, so build and run it in one task.
+ * {@code for { select { ... } }} loop), each run independent of the others. Building it is not
+ * thread-safe; once built and safely published, it may be run by several threads at once.
  *
  * @param <R> what the handlers return
  */
@@ -113,15 +112,19 @@ public final class Select<R> {
     private static final int RECEIVE_OR_CLOSED = 1;
     private static final int SEND = 2;
 
-    private record Case(Channel<?> channel, int kind, Object value, Object handler) {
-    }
-
-    private final List<Case> cases = new ArrayList<>(4);
+    // The cases, case i at index i of each array; written only while the select is built.
+    private Channel<?>[] channels = new Channel<?>[2];
+    private int[] kinds = new int[2];
+    /** The value of a send case; null for receive cases. */
+    private Object[] values = new Object[2];
+    /** A Function for receive cases, a Supplier for send cases. */
+    private Object[] handlers = new Object[2];
+    private int size;
+    /** The distinct channels of the cases in ascending id, kept by add(). */
+    private Channel<?>[] lockOrder = new Channel<?>[0];
     private Duration timeout;
     private Supplier<? extends R> timeoutHandler;
     private Supplier<? extends R> defaultHandler;
-    /** The distinct channels of cases in ascending id; null after a case is added. */
-    private Channel<?>[] lockOrder;
     /**
      * Test knob: poll ready cases in the order they were added (a biased select, like
      * kotlinx's {@code select} as opposed to {@code selectUnbiased}), so that a sequential
@@ -225,33 +228,33 @@ public final class Select<R> {
      *                case is ready, instead of registering
      */
     R run(long deadline, boolean mayWait) {
-        int n = cases.size();
+        int n = size;
         if (n == 0) {
             throw new IllegalStateException(
                     "select has no case: add onReceive, onReceiveOrClosed or onSend before run()");
         }
-        for (Case c : cases) {
-            c.channel.noteCaller();
+        for (int i = 0; i < n; i++) {
+            channels[i].noteCaller();
         }
         int[] pollOrder = pollInDeclarationOrder ? declarationOrder(n) : randomPermutation(n);
-        Channel<?>[] locks = lockOrder();
+        Channel<?>[] locks = lockOrder;
 
         lockAll(locks);
         for (int i : pollOrder) {
-            Case c = cases.get(i);
+            Channel<?> channel = channels[i];
             Object outcome;
-            if (c.kind == SEND) {
-                if (c.channel.isClosedLocked()) {
+            if (kinds[i] == SEND) {
+                if (channel.isClosedLocked()) {
                     outcome = Channel.CLOSED;
                 } else {
-                    outcome = c.channel.offerLocked(c.value) ? c.value : Channel.NOTHING;
+                    outcome = channel.offerLocked(values[i]) ? values[i] : Channel.NOTHING;
                 }
             } else {
-                outcome = c.channel.pollLocked();
+                outcome = channel.pollLocked();
             }
             if (outcome != Channel.NOTHING) {
                 unlockAll(locks);
-                return fire(c, outcome);
+                return fire(i, outcome);
             }
         }
         if (!mayWait) {
@@ -260,8 +263,7 @@ public final class Select<R> {
         }
         Waiter waiter = new Waiter(n);
         for (int i = 0; i < n; i++) {
-            Case c = cases.get(i);
-            c.channel.enqueueLocked(waiter.register(i, c.channel, c.kind == SEND, c.value));
+            channels[i].enqueueLocked(waiter.register(i, channels[i], kinds[i] == SEND, values[i]));
         }
         unlockAll(locks);
 
@@ -270,18 +272,18 @@ public final class Select<R> {
             return timeoutHandler.get();
         }
         WaitNode node = waiter.node(winner);
-        return fire(cases.get(winner), node.closed ? Channel.CLOSED : node.item);
+        return fire(winner, node.closed ? Channel.CLOSED : node.item);
     }
 
     @Override
     public String toString() {
         StringBuilder description = new StringBuilder("Select[");
-        for (Case c : cases) {
-            description.append(switch (c.kind) {
+        for (int i = 0; i < size; i++) {
+            description.append(switch (kinds[i]) {
                 case SEND -> "send to ";
                 case RECEIVE -> "receive from ";
                 default -> "receive-or-closed from ";
-            }).append(c.channel).append(", ");
+            }).append(channels[i]).append(", ");
         }
         if (timeoutHandler != null) {
             description.append("timeout ").append(timeout).append(", ");
@@ -289,63 +291,61 @@ public final class Select<R> {
         if (defaultHandler != null) {
             description.append("default, ");
         }
-        return description.append(cases.size()).append(" cases]").toString();
+        return description.append(size).append(" cases]").toString();
     }
 
     private Select<R> add(Channel<?> channel, int kind, Object value, Object handler) {
         Objects.requireNonNull(channel, "channel");
-        cases.add(new Case(channel, kind, value, handler));
-        lockOrder = null;
+        if (size == channels.length) {
+            channels = Arrays.copyOf(channels, 2 * size);
+            kinds = Arrays.copyOf(kinds, 2 * size);
+            values = Arrays.copyOf(values, 2 * size);
+            handlers = Arrays.copyOf(handlers, 2 * size);
+        }
+        channels[size] = channel;
+        kinds[size] = kind;
+        values[size] = value;
+        handlers[size] = handler;
+        size++;
+        lockOrder = withChannel(lockOrder, channel);
         return this;
     }
 
+    /** {@code sorted} (distinct channels in ascending id) with {@code channel} inserted. */
+    private static Channel<?>[] withChannel(Channel<?>[] sorted, Channel<?> channel) {
+        int at = sorted.length;
+        while (at > 0 && sorted[at - 1].id > channel.id) {
+            at--;
+        }
+        if (at > 0 && sorted[at - 1] == channel) {
+            return sorted;
+        }
+        Channel<?>[] grown = new Channel<?>[sorted.length + 1];
+        System.arraycopy(sorted, 0, grown, 0, at);
+        grown[at] = channel;
+        System.arraycopy(sorted, at, grown, at + 1, sorted.length - at);
+        return grown;
+    }
+
     @SuppressWarnings("unchecked")
-    private R fire(Case c, Object outcome) {
-        return switch (c.kind) {
+    private R fire(int i, Object outcome) {
+        return switch (kinds[i]) {
             case SEND -> {
                 if (outcome == Channel.CLOSED) {
-                    throw new ChannelClosedException("send on closed channel (select case on " + c.channel + ")");
+                    throw new ChannelClosedException("send on closed channel (select case on " + channels[i] + ")");
                 }
-                yield ((Supplier<? extends R>) c.handler).get();
+                yield ((Supplier<? extends R>) handlers[i]).get();
             }
             case RECEIVE -> {
                 if (outcome == Channel.CLOSED) {
-                    throw new ChannelClosedException("receive on closed channel (select case on " + c.channel
+                    throw new ChannelClosedException("receive on closed channel (select case on " + channels[i]
                             + "; use onReceiveOrClosed to handle the close)");
                 }
-                yield ((Function<Object, ? extends R>) c.handler).apply(outcome);
+                yield ((Function<Object, ? extends R>) handlers[i]).apply(outcome);
             }
-            default -> ((Function<Received<?>, ? extends R>) c.handler).apply(outcome == Channel.CLOSED
+            default -> ((Function<Received<?>, ? extends R>) handlers[i]).apply(outcome == Channel.CLOSED
                     ? new Received.Closed<>() : new Received.Value<>(outcome));
         };
-    }
-
-    private Channel<?>[] lockOrder() {
-        Channel<?>[] order = lockOrder;
-        if (order == null) {
-            order = distinctById(cases);
-            lockOrder = order;
-        }
-        return order;
-    }
-
-    /** The distinct channels of {@code cases} in ascending id (insertion sort: selects are small). */
-    private static Channel<?>[] distinctById(List<Case> cases) {
-        Channel<?>[] sorted = new Channel<?>[cases.size()];
-        int size = 0;
-        for (Case c : cases) {
-            int at = size;
-            while (at > 0 && sorted[at - 1].id > c.channel.id) {
-                at--;
-            }
-            if (at > 0 && sorted[at - 1] == c.channel) {
-                continue;
-            }
-            System.arraycopy(sorted, at, sorted, at + 1, size - at);
-            sorted[at] = c.channel;
-            size++;
-        }
-        return size == sorted.length ? sorted : Arrays.copyOf(sorted, size);
     }
 
     /**
