@@ -145,7 +145,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     static final Object CLOSED = new Object();
 
     private static final int INITIAL_BUFFER = 16;
-    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
+    /**
+     * Longest timeout measured, about 73 years, the runtime's cap (EchoFuture.MAX_WAIT_NANOS):
+     * nanoTime() + it cannot overflow, so the Reactor's timer heap can order the deadline.
+     */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
     private static final Received<?> EMPTY_RESULT = new Received.Empty<>();
     private static final Received<?> CLOSED_RESULT = new Received.Closed<>();
     private static final AtomicLong IDS = new AtomicLong();
@@ -613,9 +617,8 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
 
     /**
      * The {@link System#nanoTime()} instant {@code timeout} from now, never equal to
-     * {@link Parking#NO_DEADLINE}; a zero or negative timeout gives a deadline already passed.
-     * Deadlines are compared by difference, as nanoTime requires, so timeouts are capped at
-     * about 146 years to keep that difference positive.
+     * {@link Parking#NO_DEADLINE}; a zero or negative timeout gives a deadline already passed,
+     * and timeouts beyond {@link #MAX_TIMEOUT_NANOS} are cut to it.
      */
     static long deadline(Duration timeout) {
         long nanos;
