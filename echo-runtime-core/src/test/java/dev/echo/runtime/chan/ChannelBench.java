@@ -295,8 +295,17 @@ final class ChannelBench {
             for (int i = 0; i < WARMUP; i++) {
                 metric.measure(parties, pipes);
             }
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long operations = switch (benchmark) {
+                case "ping-pong" -> PING_PONG_ROUNDS;
+                case "ring" -> RING_HOPS;
+                default -> MESSAGES;
+            };
             for (int i = 0; i < MEASURED; i++) {
-                System.out.printf(Locale.ROOT, "RESULT %.3f%n", metric.measure(parties, pipes));
+                long cpu = os.getProcessCpuTime();
+                double wall = metric.measure(parties, pipes);
+                cpu = os.getProcessCpuTime() - cpu;
+                System.out.printf(Locale.ROOT, "RESULT %.3f %.3f%n", wall, (double) cpu / operations);
             }
         }
     }
@@ -310,16 +319,25 @@ final class ChannelBench {
                 processors, processors, jvmFlags);
         System.out.printf(Locale.ROOT, "each cell: median [min-max] of %d forks x %d runs, after %d warm-up runs per fork%n%n",
                 FORKS, MEASURED, WARMUP);
-        System.out.printf(Locale.ROOT, "%-24s | %-22s | %-22s | %-22s | %-22s%n", "benchmark",
+        String header = String.format(Locale.ROOT, "%-26s | %-22s | %-22s | %-22s | %-22s", "benchmark",
                 "Echo chan, virtual thr", "JDK queue, virtual thr", "Echo chan, Echo tasks", "JDK queue, Echo tasks");
+        List<String> cpuLines = new ArrayList<>();
+        System.out.println("wall clock:");
+        System.out.println(header);
         for (String benchmark : BENCHMARKS) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-24s", switch (benchmark) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", switch (benchmark) {
                 case "ping-pong" -> "ping-pong, ns/round trip";
                 case "ring" -> "503-ring, ns/hop";
                 default -> "4x4 cap 1024, Mmsg/s";
             }));
+            StringBuilder cpuLine = new StringBuilder(String.format(Locale.ROOT, "%-26s", switch (benchmark) {
+                case "ping-pong" -> "ping-pong, CPU ns/trip";
+                case "ring" -> "503-ring, CPU ns/hop";
+                default -> "4x4 cap 1024, CPU ns/msg";
+            }));
             for (String column : COLUMNS) {
                 List<Double> runs = new ArrayList<>();
+                List<Double> cpuRuns = new ArrayList<>();
                 for (int fork = 0; fork < FORKS; fork++) {
                     List<String> command = new ArrayList<>();
                     command.add(java);
@@ -330,18 +348,31 @@ final class ChannelBench {
                     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
                     for (String out : child.inputReader().lines().toList()) {
                         if (out.startsWith("RESULT ")) {
-                            runs.add(Double.parseDouble(out.substring(7)));
+                            String[] fields = out.split(" ");
+                            runs.add(Double.parseDouble(fields[1]));
+                            cpuRuns.add(Double.parseDouble(fields[2]));
                         }
                     }
                     if (child.waitFor() != 0) {
                         throw new IllegalStateException("cell " + benchmark + " " + column + " failed");
                     }
                 }
-                runs.sort(null);
-                line.append(String.format(Locale.ROOT, " | %7.1f [%6.1f-%6.1f]", runs.get(runs.size() / 2),
-                        runs.getFirst(), runs.getLast()));
+                line.append(cell(runs));
+                cpuLine.append(cell(cpuRuns));
             }
-            System.out.println(line.append(benchmark.equals("4x4") ? "  (JDK: ArrayBlockingQueue)" : "  (JDK: SynchronousQueue)"));
+            String jdk = benchmark.equals("4x4") ? "  (JDK: ArrayBlockingQueue)" : "  (JDK: SynchronousQueue)";
+            System.out.println(line.append(jdk));
+            cpuLines.add(cpuLine.append(jdk).toString());
         }
+        System.out.printf(Locale.ROOT, "%nprocess CPU time per operation (all threads, JIT and GC included;"
+                + " less disturbed by other load on the machine):%n");
+        System.out.println(header);
+        cpuLines.forEach(System.out::println);
+    }
+
+    private static String cell(List<Double> runs) {
+        runs.sort(null);
+        return String.format(Locale.ROOT, " | %7.1f [%6.1f-%6.1f]", runs.get(runs.size() / 2), runs.getFirst(),
+                runs.getLast());
     }
 }
