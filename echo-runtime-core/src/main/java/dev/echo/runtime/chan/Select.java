@@ -88,17 +88,28 @@ public final class Select<R> {
      *       the first, and every single-channel operation holds one lock at a time. Ascending id
      *       order on top keeps two selects over the same channels from retrying in lockstep.
      *
-     * Memory-ordering protocol: as in Channel (steps 1-6 there); the select adds only that
-     * pass 2's enqueues are published by the unlocks of step 5, and that the winner's node is
-     * read after the volatile read of the state in Waiter.await.
+     * Memory-ordering protocol (Channel's steps, seen from a select):
+     *   1. Pass 1 reads and changes channel state only under the locks of run() step 2; the
+     *      claims it makes on other parties' waiters are Channel's step 2.
+     *   2. Pass 2 fills in each node (a send case's value) before enqueueing it under its
+     *      channel's lock; the unlocks publish the nodes to counterparts.
+     *   3. A counterpart writes the outcome into the one node it unlinked, then CASes the state
+     *      from WAITING to that node's index (release).
+     *   4. Waiter.await reads the state (volatile, the acquire for step 3), and only then is the
+     *      winning node's item or closed flag read and its handler run.
+     *   5. If our own CAS to CANCELLED wins (timeout, cancellation), no counterpart's outcome
+     *      applies to us; a value a counterpart wrote into a receive node before losing its CAS
+     *      is never read.
+     *   6. Pass 3 unlinks the losing nodes under each channel's lock in turn; a counterpart that
+     *      meets one before that fails its claim and drops it (Channel invariant I5).
      *
      * Rejected alternatives:
-     *   - Registering case by case without holding all locks (kotlinx.coroutines' approach):
-     *     then a case found ready in a later registration races with counterparts that already
-     *     see the earlier nodes, so the select must claim itself first and roll back when the
-     *     counterpart turns out to be gone, and a rollback can make a third party drop one of our
-     *     live nodes. Go's hold-all-locks pass avoids the question at the cost of holding k locks
-     *     for the duration of k short checks.
+     *   - Registering case by case without holding all locks (as kotlinx.coroutines' select
+     *     does over its lock-free channels): a case found ready in a later registration then
+     *     races with counterparts that already see the earlier registrations, so the select
+     *     needs a registration state that counterparts respect, or must claim itself and roll
+     *     back (and a rollback can make a third party drop one of our live nodes). Go's
+     *     all-locks pass avoids the question, at the cost of holding k locks for k short checks.
      *   - Polling the cases in a loop: burns CPU and cannot be fair to waiters in FIFO order.
      *   - A random start index instead of a random permutation: not uniform (with cases 0,1,2
      *     and only 0 and 1 ready, case 0 would win two times in three).
