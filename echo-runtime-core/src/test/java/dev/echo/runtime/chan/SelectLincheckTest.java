@@ -103,7 +103,7 @@ public class SelectLincheckTest {
     @Test
     void isLinearizableUnderModelChecking() {
         new ModelCheckingOptions()
-                .iterations(8 * SCALE)
+                .iterations(6 * SCALE)
                 .invocationsPerIteration(150)
                 .threads(3)
                 .actorsPerThread(2)
@@ -128,7 +128,7 @@ public class SelectLincheckTest {
 
     @Test
     void twoSelectsMeetOnExactlyOneUnbufferedChannel() {
-        Lincheck.runConcurrentTest(120 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> receiver = new AtomicReference<>();
@@ -149,7 +149,7 @@ public class SelectLincheckTest {
 
     @Test
     void parkedSelectSendsOnlyOnTheCaseThatWins() {
-        Lincheck.runConcurrentTest(120 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> selected = new AtomicReference<>();
@@ -176,7 +176,7 @@ public class SelectLincheckTest {
 
     @Test
     void cancelledParkedSelectReceivesNothingAndLeavesNoRegistration() {
-        Lincheck.runConcurrentTest(120 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> selected = new AtomicReference<>();
