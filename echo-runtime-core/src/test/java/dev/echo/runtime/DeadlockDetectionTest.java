@@ -320,4 +320,60 @@ class DeadlockDetectionTest {
         t.start();
         return t;
     }
+
+    /**
+     * A long task holds the only processor, so the monitor retires it and a fresh processor runs
+     * the rest. When the long task ends it settles its future and then wakes its waiters (main
+     * among them) on its own carrier; while it does, the fresh processor may go idle. That is
+     * not a deadlock: main is about to be woken. (Many short callbacks on the future make the
+     * window between settling and waking main wide; a trigger callback makes the fresh
+     * processor go idle inside it.)
+     */
+    @Test
+    void aTaskStillWakingItsWaitersOnARetiredProcessorIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = runtime(1, "nodlretired")) {
+            Promise<Void> trigger = new Promise<>();
+            AtomicReference<Task<Long>> longTask = new AtomicReference<>();
+            CountDownLatch registered = new CountDownLatch(1);
+            AtomicReference<Throwable> registrarFailure = new AtomicReference<>();
+            int callbacks = 300_000;
+            Thread registrar = new Thread(() -> {
+                try {
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> longTask.get() != null && runtime.stats().handOffs() >= 1
+                                    && longTask.get().status() == TaskStatus.RUNNING
+                                    && longTask.get().future().waiterCount() == 1);
+                    EchoFuture<Long> future = longTask.get().future();
+                    for (int i = 0; i < callbacks; i++) {
+                        future.whenComplete((v, e) -> Tests.busyWait(Duration.ofNanos(1_000)));
+                    }
+                    future.whenComplete((v, e) -> trigger.resolve(null)); // registered last, runs first
+                } catch (Throwable t) {
+                    registrarFailure.set(t);
+                } finally {
+                    registered.countDown();
+                }
+            }, "registrar");
+            registrar.start();
+
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                Task<Long> spinning = Echo.spawn("long", () -> {
+                    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (registered.getCount() > 0 && System.nanoTime() - end < 0) {
+                        Thread.onSpinWait();
+                    }
+                    return 42L;
+                });
+                Echo.spawn("small", () -> trigger.future().await());
+                for (int i = 0; i < 5; i++) {
+                    Echo.spawn(() -> null); // work waiting behind the long task
+                }
+                longTask.set(spinning);
+                return spinning.join();
+            }));
+            registrar.join(30_000);
+            assertThat(registrarFailure.get()).isNull();
+            assertThat(thrown).as("block() of a main task that was about to be woken").isNull();
+        }
+    }
 }

@@ -78,10 +78,11 @@ class WorkStealingTest {
                 }
                 return null;
             });
-            int smallest = perCarrier.values().stream().mapToInt(AtomicInteger::get).min().orElse(0);
+            // Per processor, not per carrier: a hand-off (e.g. when the OS descheduled a carrier)
+            // moves a processor to another carrier.
+            List<ProcessorStats> ps = runtime.stats().processors();
             assertThat(perCarrier).hasSizeGreaterThanOrEqualTo(2);
-            assertThat(smallest).as("the less loaded carrier's share of 100 tasks: %s", perCarrier)
-                    .isGreaterThanOrEqualTo(10);
+            assertThat(ps).as("each processor's share of 100 tasks: %s", ps).allMatch(p -> p.tasksRun() >= 10);
         }
     }
 }
