@@ -27,16 +27,19 @@ find_jdk() {
 export JAVA_HOME="$(find_jdk)"
 export PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
-MVN=(mvn -B -ntp)
+MVN=(mvn -B -ntp -Dstyle.color=never)
 
 cmd="${1:-test}"; shift || true
 case "$cmd" in
   test)
     "${MVN[@]}" verify "$@" ;;
   example|examples)
-    "${MVN[@]}" -q -DskipTests install -pl echo-runtime-core -am
-    "${MVN[@]}" -q exec:java -pl echo-runtime-core -Dexec.classpathScope=test \
-      -Dexec.mainClass=dev.echo.runtime.examples.Examples -Dexec.args="$*" ;;
+    "${MVN[@]}" -q -DskipTests test-compile -pl echo-runtime-core
+    "${MVN[@]}" -q dependency:build-classpath -pl echo-runtime-core -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/example.classpath >/dev/null
+    exec "$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED \
+      -cp "echo-runtime-core/target/classes:echo-runtime-core/target/test-classes:$(cat echo-runtime-core/target/example.classpath)" \
+      dev.echo.runtime.examples.Examples "$@" ;;
   mvn)
     "${MVN[@]}" "$@" ;;
   *)

@@ -383,7 +383,13 @@ public final class EchoFuture<T> implements WaitTarget {
             }
         }
         for (Waiter w = (Waiter) s; w != null; w = w.next) {
-            w.fire();
+            try {
+                w.fire();
+            } catch (Throwable callbackFailure) {
+                // One bad callback must not keep the other waiters asleep, nor fail the
+                // thread that settled (a task ending, a timer firing).
+                LOG.log(System.Logger.Level.WARNING, "a completion callback of " + this + " threw", callbackFailure);
+            }
         }
         return true;
     }
@@ -553,11 +559,18 @@ public final class EchoFuture<T> implements WaitTarget {
         return copy;
     }
 
+    /**
+     * Longest wait Echo measures, about 73 years: {@code System.nanoTime() + MAX_WAIT_NANOS}
+     * cannot overflow, so deadlines stay comparable by subtraction. Longer durations (up to
+     * {@code Duration.ofNanos(Long.MAX_VALUE)} and beyond) mean "practically never".
+     */
+    static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
+
     static long saturatedNanos(Duration d) {
         try {
-            return d.toNanos();
+            return Math.min(d.toNanos(), MAX_WAIT_NANOS);
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
+            return MAX_WAIT_NANOS;
         }
     }
 

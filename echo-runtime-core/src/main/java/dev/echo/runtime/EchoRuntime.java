@@ -6,9 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,9 +50,10 @@ public final class EchoRuntime implements AutoCloseable {
     private final Duration shutdownGrace;
     private final boolean deadlockDetection;
 
-    private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+    private final TaskRegistry live;
     private final AtomicLong ids = new AtomicLong();
-    private final LongAdder spawned = new LongAdder();
+    /** Spawns refused because the runtime closed while they started. */
+    private final LongAdder rejected = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
@@ -71,6 +70,7 @@ public final class EchoRuntime implements AutoCloseable {
         this.name = builder.name;
         this.shutdownGrace = builder.shutdownGrace;
         this.deadlockDetection = builder.deadlockDetection;
+        this.live = new TaskRegistry(builder.processors);
         this.reactor = new Reactor();
         this.scheduler = new Scheduler(name, builder.processors, reactor);
         this.scheduler.onQuiescent = this::wakeIdleWatchers;
@@ -168,6 +168,9 @@ public final class EchoRuntime implements AutoCloseable {
      *
      * @throws DeadlockException if main can never finish (see that class)
      * @throws IllegalStateException if called from inside a task of this runtime
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted:
+     *         main is cancelled and the interrupt status is kept (kotlinx's runBlocking does
+     *         the same, with InterruptedException)
      */
     public <T> T block(Callable<T> main) {
         Objects.requireNonNull(main, "main");
@@ -186,6 +189,11 @@ public final class EchoRuntime implements AutoCloseable {
                     return ready.value();
                 }
                 LockSupport.parkNanos(this, DEADLOCK_RECHECK_NANOS);
+                if (Thread.currentThread().isInterrupted()) {
+                    task.cancel();
+                    throw new java.util.concurrent.CancellationException(
+                            "block() interrupted; main task " + task + " cancelled");
+                }
                 if (deadlockDetection && !task.future().isDone()) {
                     List<String> report = deadlockReport();
                     if (report != null) {
@@ -204,9 +212,11 @@ public final class EchoRuntime implements AutoCloseable {
      */
     public EchoFuture<Void> timer(Duration delay) {
         long nanos = checkDuration(delay, "delay");
+        if (closed) {
+            throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot start a timer");
+        }
         EchoFuture<Void> future = new EchoFuture<>(null);
-        TimerHeap.Entry entry = reactor.schedule(System.nanoTime() + nanos,
-                (Runnable) () -> future.settle(FutureState.RESOLVED, null, null));
+        TimerHeap.Entry entry = reactor.schedule(System.nanoTime() + nanos, future);
         future.onCancel(() -> reactor.cancel(entry));
         return future;
     }
@@ -218,7 +228,6 @@ public final class EchoRuntime implements AutoCloseable {
         }
         Task<T> task = new Task<>(ids.incrementAndGet(), taskName, this, body, threadBuilder);
         live.add(task);
-        spawned.increment();
         try {
             if (JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == scheduler) {
                 worker.spawning = true;
@@ -232,6 +241,7 @@ public final class EchoRuntime implements AutoCloseable {
             }
         } catch (RejectedExecutionException e) {
             live.remove(task);
+            rejected.increment();
             throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot spawn a task", e);
         }
         return task;
@@ -258,13 +268,13 @@ public final class EchoRuntime implements AutoCloseable {
         byStatus.put(TaskStatus.READY, 0L);
         byStatus.put(TaskStatus.RUNNING, 0L);
         byStatus.put(TaskStatus.WAITING, 0L);
-        for (Task<?> task : live) {
+        for (Task<?> task : live.snapshot()) {
             TaskStatus status = task.status();
             if (!status.isTerminal()) {
                 byStatus.merge(status, 1L, Long::sum);
             }
         }
-        return new RuntimeStats(name, "timers", spawned.sum(), completed.sum(), failed.sum(), cancelled.sum(),
+        return new RuntimeStats(name, "timers", ids.get() - rejected.sum(), completed.sum(), failed.sum(), cancelled.sum(),
                 byStatus, scheduler.global.size(), reactor.timers.size(), scheduler.workerCount(),
                 monitor.handOffs(), scheduler.processorStats());
     }
@@ -304,7 +314,7 @@ public final class EchoRuntime implements AutoCloseable {
             return null;
         }
         List<String> parked = new ArrayList<>();
-        for (Task<?> task : live) {
+        for (Task<?> task : live.snapshot()) {
             if (task.future().isDone()) {
                 continue;
             }
@@ -352,7 +362,7 @@ public final class EchoRuntime implements AutoCloseable {
             idleWatchers.add(self);
             try {
                 if (!awaitNoLiveTasks(System.nanoTime() + graceNanos)) {
-                    for (Task<?> task : live) {
+                    for (Task<?> task : live.snapshot()) {
                         task.cancel();
                     }
                     awaitNoLiveTasks(System.nanoTime() + Math.max(graceNanos, 100_000_000L));
@@ -369,9 +379,12 @@ public final class EchoRuntime implements AutoCloseable {
             }
             interrupted |= joinUntil(monitor.thread(), joinDeadline);
             scheduler.markStopped();
+            // Timers nobody waits for any more (a timer future dropped by its caller): they would
+            // never fire now. Their futures end CANCELLED; nothing stays scheduled.
+            reactor.timers.abandonAll();
             if (!live.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "Echo runtime '" + name + "' closed with tasks that ignored"
-                        + " cancellation (their carriers stay alive): " + live);
+                        + " cancellation (their carriers stay alive): " + live.snapshot());
             }
             terminated = true;
             if (interrupted) {

@@ -45,17 +45,33 @@ final class LocalRunQueue {
      * runtime/scheduler/multi_thread/queue.rs (Local / Steal handles).
      */
 
-    /** Ring size; a power of two. Package-private so tests can reason about overflow. */
+    /** Ring size of a processor's queue (Go's 256). */
     static final int CAPACITY = 256;
-    private static final int MASK = CAPACITY - 1;
 
-    private final Runnable[] buffer = new Runnable[CAPACITY];
+    /** A power of two; smaller only in tests, so that model checking reaches overflow. */
+    private final int capacity;
+    private final int mask;
+    private final Runnable[] buffer;
     /** Consumers' end. Moved by CAS from the owner (pop) and stealers. */
     private volatile int head;
     /** Producer's end. Written only by the owner, with release; read with acquire. */
     private volatile int tail;
     /** The run-next slot; owner exchanges it, the monitor may take it during a hand-off. */
     private volatile Runnable runNext;
+
+    LocalRunQueue() {
+        this(CAPACITY);
+    }
+
+    /** Test knob: a queue of {@code capacity} (a power of two >= 2). */
+    LocalRunQueue(int capacity) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two >= 2, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.buffer = new Runnable[capacity];
+    }
 
     /**
      * Owner only. Appends {@code task}; if the ring is full, moves half of it plus {@code task}
@@ -65,8 +81,8 @@ final class LocalRunQueue {
         while (true) {
             int h = getAcquireHead();
             int t = tail;
-            if (t - h < CAPACITY) {
-                buffer[t & MASK] = task;
+            if (t - h < capacity) {
+                buffer[t & mask] = task;
                 setReleaseTail(t + 1);
                 return true;
             }
@@ -81,7 +97,7 @@ final class LocalRunQueue {
         int n = (t - h) / 2;
         Runnable[] batch = new Runnable[n + 1];
         for (int i = 0; i < n; i++) {
-            batch[i] = buffer[(h + i) & MASK];
+            batch[i] = buffer[(h + i) & mask];
         }
         if (!casHead(h, h + n)) {
             return false;
@@ -112,8 +128,12 @@ final class LocalRunQueue {
             if (t == h) {
                 return null;
             }
-            Runnable task = buffer[h & MASK];
+            Runnable task = buffer[h & mask];
             if (casHead(h, h + 1)) {
+                // The slot is now outside [head, tail): drop the reference, or a finished
+                // task's continuation (and its whole task) stays reachable until the ring
+                // wraps. A thief still reading it will fail its CAS.
+                buffer[h & mask] = null;
                 return task;
             }
         }
@@ -135,14 +155,14 @@ final class LocalRunQueue {
             if (n <= 0) {
                 return null;
             }
-            if (n > CAPACITY / 2) {
+            if (n > capacity / 2) {
                 continue; // read head and tail at different moments; try again
             }
             for (int i = 0; i < n; i++) {
-                destination.buffer[(dt + i) & MASK] = buffer[(h + i) & MASK];
+                destination.buffer[(dt + i) & destination.mask] = buffer[(h + i) & mask];
             }
             if (casHead(h, h + n)) {
-                Runnable first = destination.buffer[(dt + n - 1) & MASK];
+                Runnable first = destination.buffer[(dt + n - 1) & destination.mask];
                 if (n > 1) {
                     destination.setReleaseTail(dt + n - 1);
                 }
@@ -153,41 +173,64 @@ final class LocalRunQueue {
 
     /**
      * Any thread. Moves everything, the run-next slot included, into {@code target}; used by the
-     * monitor when it hands a held processor's work to other workers, and at shutdown.
-     * Returns the number moved.
+     * monitor when it hands a held processor's work to other workers, and at shutdown. Two
+     * atomic steps, not one: the run-next slot, then the ring. Returns the number moved.
      */
     int drainTo(InjectQueue target) {
-        int moved = 0;
-        Runnable next = runNext;
-        if (next != null && RUN_NEXT.compareAndSet(this, next, (Runnable) null)) {
-            target.push(next);
-            moved++;
+        return drainRunNextTo(target) + drainRingTo(target);
+    }
+
+    /** Any thread. Moves the run-next task, if any, into {@code target}; returns 0 or 1. */
+    int drainRunNextTo(InjectQueue target) {
+        Runnable next;
+        while ((next = runNext) != null) {
+            if (RUN_NEXT.compareAndSet(this, next, (Runnable) null)) {
+                target.push(next);
+                return 1;
+            }
+            // The owner exchanged the slot meanwhile; the slot is still full, take the new one.
         }
+        return 0;
+    }
+
+    /** Any thread. Moves the whole ring, in order, into {@code target}; returns the count. */
+    int drainRingTo(InjectQueue target) {
         while (true) {
             int h = getAcquireHead();
             int t = getAcquireTail();
             int n = t - h;
             if (n <= 0) {
-                return moved;
+                return 0;
             }
-            if (n > CAPACITY) {
+            if (n > capacity) {
                 continue;
             }
             Runnable[] batch = new Runnable[n];
             for (int i = 0; i < n; i++) {
-                batch[i] = buffer[(h + i) & MASK];
+                batch[i] = buffer[(h + i) & mask];
             }
             if (casHead(h, h + n)) {
                 target.pushBatch(batch, n);
-                return moved + n;
+                return n;
             }
+        }
+    }
+
+    /**
+     * Owner only, with the ring empty: drops the references that stealing and draining left in
+     * slots outside [head, tail). Safe against thieves: a thief that reads a cleared slot read
+     * head before it moved, so its CAS fails and it retries.
+     */
+    void clearStaleSlots() {
+        if (getAcquireHead() == tail) {
+            java.util.Arrays.fill(buffer, null);
         }
     }
 
     /** Any thread. Ring length plus the run-next slot; a moment's estimate. */
     int size() {
         int n = getAcquireTail() - getAcquireHead();
-        n = Math.max(0, Math.min(n, CAPACITY));
+        n = Math.max(0, Math.min(n, capacity));
         return runNext != null ? n + 1 : n;
     }
 

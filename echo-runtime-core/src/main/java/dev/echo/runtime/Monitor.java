@@ -9,10 +9,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ul>
  *   <li><b>Hand-off.</b> A processor whose task count has not moved for
- *       {@link #HOLD_LIMIT_NANOS} while it is RUNNING is held by one task (a CPU loop, or a
- *       native call pinning the carrier). If work waits behind it (in its own queue, or in the
- *       global queue while no processor is idle), {@link Scheduler#handOff} moves it to other
- *       workers.</li>
+ *       {@link #HOLD_LIMIT_NANOS} while it is RUNNING is held by one task (a CPU loop, a long
+ *       spawning loop, or a native call pinning the carrier). Its queued work is moved to the
+ *       global queue, where any processor takes it. If every processor is held and work still
+ *       waits, {@link Scheduler#handOff} retires the longest-held processor and gives a fresh
+ *       one to another worker, as Go hands the P of a goroutine stuck in a system call to a new
+ *       M. (Retiring only then keeps a busy spawner on a 2-processor runtime from being
+ *       treated as stuck while the other processor is draining its work.)</li>
  *   <li><b>Timers.</b> Timers overdue by more than {@link #TIMER_SLACK_NANOS} are fired here
  *       when no worker got to them.</li>
  *   <li><b>Lost wake-ups.</b> Work in the global queue with idle processors and no spinning
@@ -76,6 +79,8 @@ final class Monitor implements Runnable {
     private boolean check(long now) {
         Scheduler s = scheduler;
         boolean anyRunning = false;
+        int held = 0;
+        Processor longestHeld = null;
         for (int i = 0; i < s.processorCount; i++) {
             Processor p = s.slot(i);
             if (p.state != Processor.RUNNING) {
@@ -92,13 +97,24 @@ final class Monitor implements Runnable {
             if (now - p.monitorSeenSince < HOLD_LIMIT_NANOS) {
                 continue;
             }
-            boolean workWaits = !p.queue.isEmpty()
-                    || (!s.global.isEmpty() && s.idleProcessorCount() == 0);
-            if (workWaits) {
-                s.handOff(p);
-                handOffs = handOffs + 1;
-                p.monitorSeenSince = now;
+            held++;
+            if (longestHeld == null || p.monitorSeenSince - longestHeld.monitorSeenSince < 0) {
+                longestHeld = p;
             }
+            // Step 1: what waits behind the long task goes where another processor can take
+            // it (pointless, and order-breaking, with a single processor).
+            if (s.processorCount > 1 && !p.queue.isEmpty() && p.queue.drainTo(s.global) > 0) {
+                s.wakeP();
+            }
+        }
+        // Step 2: only when every processor is held (all carriers in CPU loops or pinned) does
+        // the scheduler need another one: retire the longest-held. Never with one processor:
+        // that runtime is the original's single-threaded executor, one carrier in a
+        // deterministic order, and a task that never yields holds it (as in Tokio's
+        // current-thread runtime).
+        if (s.processorCount > 1 && held == s.processorCount && !s.global.isEmpty()
+                && s.handOff(longestHeld) != null) {
+            handOffs = handOffs + 1;
         }
         if (s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {
             s.reactor.pollNow();

@@ -132,6 +132,12 @@ final class Scheduler implements Executor {
                 submitLocal(worker, p, task);
                 return;
             }
+            if (worker.pollingWithoutProcessor) {
+                // The poller fires timers (I/O) without a P; it takes an idle P itself right
+                // after and wakes others only for what it cannot run (Worker.acquireProcessor).
+                global.push(task);
+                return;
+            }
         }
         global.push(task);
         wakeP();
@@ -201,17 +207,28 @@ final class Scheduler implements Executor {
         }
     }
 
-    /** The worker gives up {@code p}; it must hold it and its local queue must be empty. */
+    /**
+     * The worker gives up {@code p}; it must hold it and its local queue must be empty. A P the
+     * monitor retired meanwhile is dropped, not made idle: its slot already has a fresh P.
+     * Retiring happens under the same lock, so the two cannot interleave.
+     */
     void releaseProcessor(Processor p) {
         p.setState(Processor.IDLE);
         p.countPark();
         boolean allIdle;
         lock.lock();
         try {
-            pushIdleProcessor(p);
-            allIdle = idleCount == processorCount;
+            if (p.retired) {
+                allIdle = false;
+            } else {
+                pushIdleProcessor(p);
+                allIdle = idleCount == processorCount;
+            }
         } finally {
             lock.unlock();
+        }
+        if (p.retired && p.queue.drainTo(global) > 0) {
+            wakeP();
         }
         if (allIdle) {
             Runnable listener = onQuiescent;
@@ -339,22 +356,16 @@ final class Scheduler implements Executor {
     // ## Hand-off (called by the Monitor) ##
 
     /**
-     * Moves the work queued behind a long-running task on {@code p} to where others can run
-     * it. Returns the processor that retired {@code p}, or null if none was needed.
+     * Retires {@code p}, held too long by one task while every processor is held, and gives
+     * its slot to a fresh processor on another worker (new, or idle). Returns the fresh
+     * processor, or null if {@code p} was already gone.
      */
     Processor handOff(Processor p) {
-        int moved = p.queue.drainTo(global);
-        if (idleCount > 0) {
-            if (moved > 0) {
-                wakeP();
-            }
-            return null;
-        }
         Processor fresh = new Processor(p);
         Worker worker;
         lock.lock();
         try {
-            if (stopping || slots.get(p.id) != p) {
+            if (stopping || slots.get(p.id) != p || p.state != Processor.RUNNING) {
                 return null;
             }
             slots.set(p.id, fresh);

@@ -41,7 +41,7 @@ final class TimerHeap {
     static final class Entry {
         final long deadline;
         final long sequence;
-        /** A Thread to unpark, or a Runnable to run. */
+        /** A Thread to unpark, an EchoFuture to resolve, or a Runnable to run. */
         final Object target;
         int index = -1;
 
@@ -56,10 +56,19 @@ final class TimerHeap {
         }
 
         void fire() {
-            if (target instanceof Thread thread) {
+            switch (target) {
+                case Thread thread -> LockSupport.unpark(thread);
+                case EchoFuture<?> future -> future.settle(FutureState.RESOLVED, null, null);
+                default -> ((Runnable) target).run();
+            }
+        }
+
+        /** The timer will never fire (runtime closed): a timer future is cancelled. */
+        void abandon() {
+            if (target instanceof EchoFuture<?> future) {
+                future.settle(FutureState.CANCELLED, null, null);
+            } else if (target instanceof Thread thread) {
                 LockSupport.unpark(thread);
-            } else {
-                ((Runnable) target).run();
             }
         }
     }
@@ -70,7 +79,7 @@ final class TimerHeap {
     private long sequence;
     private volatile long nextDeadline = NONE;
 
-    /** Schedules {@code target} (a Thread to unpark or a Runnable) at {@code deadline}. */
+    /** Schedules {@code target} (a Thread to unpark, an EchoFuture or a Runnable) at {@code deadline}. */
     Entry schedule(long deadline, Object target) {
         lock.lock();
         try {
@@ -121,9 +130,33 @@ final class TimerHeap {
             lock.unlock();
         }
         for (Entry entry : due) {
-            entry.fire();
+            try {
+                entry.fire();
+            } catch (Throwable failure) {
+                // A failing action must not lose the timers due with it.
+                System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING, "a timer action threw", failure);
+            }
         }
         return due.size();
+    }
+
+    /** Removes every timer (runtime closed): timer futures end CANCELLED, parked waiters wake. */
+    int abandonAll() {
+        List<Entry> all = new ArrayList<>();
+        lock.lock();
+        try {
+            while (size > 0) {
+                all.add(heap[0]);
+                removeAt(0);
+            }
+            nextDeadline = NONE;
+        } finally {
+            lock.unlock();
+        }
+        for (Entry entry : all) {
+            entry.abandon();
+        }
+        return all.size();
     }
 
     /** The earliest deadline, or {@link #NONE}. */

@@ -19,6 +19,8 @@ final class Worker extends Thread {
     Runnable running;
     /** True while this worker starts a task (Task.start): the new task goes to the tail. */
     boolean spawning;
+    /** True while this worker polls the Reactor holding no P: wake-ups it causes are deferred. */
+    boolean pollingWithoutProcessor;
     private boolean isSpinning;
     private int turn;
     private int seed;
@@ -182,6 +184,7 @@ final class Worker extends Thread {
 
     /** Step 7: give up the P, re-check, and block (as poller or on the idle stack). */
     private void idle(Processor p) {
+        p.queue.clearStaleSlots();
         processor = null;
         scheduler.releaseProcessor(p);
         if (isSpinning) {
@@ -219,10 +222,26 @@ final class Worker extends Thread {
                 return p;
             }
             if (s.reactor.tryBecomePoller()) {
+                pollingWithoutProcessor = true;
                 try {
                     s.reactor.poll(TimerHeap.NONE);
                 } finally {
+                    pollingWithoutProcessor = false;
                     s.reactor.stopPolling();
+                }
+                if (!s.global.isEmpty()) {
+                    // Run what the poll woke on this thread (no hand-off to another worker);
+                    // if it is more than one, found() / wakeP share the rest as usual.
+                    p = s.tryAcquireIdleProcessor();
+                    if (p != null) {
+                        p.setState(Processor.SPINNING);
+                        processor = p;
+                        if (s.global.size() > 1) {
+                            s.wakeP();
+                        }
+                        return p;
+                    }
+                    s.wakeP();
                 }
                 continue;
             }

@@ -1,0 +1,15 @@
+package dev.echo.runtime.chan;
+
+/**
+ * Thrown by a send on a closed {@link Channel} (Go panics with "send on closed channel"), and by
+ * a blocking receive on a channel that is closed and drained.
+ *
+ * <p>A send that was parked when the channel closed also throws it: its value was never
+ * delivered. A receive never throws it while buffered values remain; those are drained first.
+ */
+public final class ChannelClosedException extends RuntimeException {
+
+    ChannelClosedException(String message) {
+        super(message);
+    }
+}

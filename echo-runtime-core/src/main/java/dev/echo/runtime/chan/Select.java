@@ -1,0 +1,375 @@
+package dev.echo.runtime.chan;
+
+import dev.echo.runtime.Parking;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Go's {@code select}: waits until one of several channel operations can proceed, performs
+ * exactly that one, and runs its handler.
+ *
+ * <pre>{@code
+ * String outcome = Select.<String>create()
+ *         .onReceive(jobs, job -> "got " + job)
+ *         .onReceiveOrClosed(done, r -> r.isClosed() ? "done closed" : "done: " + r)
+ *         .onSend(results, 42, () -> "sent 42")
+ *         .onTimeout(Duration.ofSeconds(1), () -> "timed out")
+ *         .run();
+ * }</pre>
+ *
+ * <p>Semantics, as in Go:
+ * <ul>
+ *   <li>If several cases can proceed, one is chosen uniformly at random.
+ *   <li>Exactly one case completes. A receive case that does not win takes nothing from its
+ *       channel; a send case that does not win sends nothing.
+ *   <li>With {@link #onDefault}, {@code run()} never waits: if no case can proceed at once, the
+ *       default handler runs. With {@link #onTimeout}, the timeout handler runs only if no case
+ *       completed before the timeout.
+ *   <li>A receive case whose channel is closed and drained can proceed: an
+ *       {@link #onReceiveOrClosed} case then fires with {@link Received.Closed} (Go's
+ *       {@code v, ok := <-ch} with {@code ok == false}); an {@link #onReceive} case throws
+ *       {@link ChannelClosedException}. A send case whose channel is closed throws it too
+ *       (Go panics).
+ *   <li>While waiting, the task is parked through {@link Parking}; if it is cancelled (the plain
+ *       thread interrupted), every registration is removed before the
+ *       {@link java.util.concurrent.CancellationException} propagates, and nothing was sent or
+ *       received.
+ * </ul>
+ *
+ * <p>Handlers run on the calling thread after the operation has completed and every channel lock
+ * has been released; what a handler returns, {@code run()} returns, and what it throws,
+ * {@code run()} throws. A {@code Select} may be {@code run()} many times (a Go
+ * {@code for { select { ... } }} loop); it is not thread-safe, so build and run it in one task.
+ *
+ * @param <R> what the handlers return
+ */
+public final class Select<R> {
+
+    /*
+     * Implementation overview
+     * =======================
+     *
+     * Go's selectgo (src/runtime/select.go) over Channel's locks and the Waiter claim protocol.
+     *
+     * run():
+     *   1. Draw a uniformly random permutation of the cases (poll order) and take the distinct
+     *      channels in ascending Channel.id (lock order).
+     *   2. Lock every channel, in lock order. With all of them held no other party can change
+     *      any of them, so the pass below sees one consistent instant.
+     *   3. Pass 1: in poll order, try each case as a non-waiting operation (Channel.pollLocked,
+     *      Channel.offerLocked, or the closed check of a send). The first case that can proceed
+     *      completes (it is the first ready case of a random permutation, hence uniformly random
+     *      among the ready ones); unlock all, run its handler.
+     *   4. None ready: with a default case (or a timeout already passed), unlock all and run it.
+     *   5. Pass 2: create one Waiter with a node per case and enqueue every node, still holding
+     *      every lock; unlock all; Waiter.await parks.
+     *   6. A counterpart on any one channel claims the waiter (CAS WAITING -> case index) and
+     *      writes the outcome into that case's node; a counterpart on another channel then fails
+     *      its claim and skips our node, so it neither takes our send value nor gives us its own.
+     *      A timeout or a cancellation CASes WAITING -> CANCELLED instead.
+     *   7. Pass 3 (Waiter.await): unlink every node that did not win, one channel lock at a time,
+     *      then run the winner's handler (or the timeout handler, or rethrow the cancellation).
+     *
+     * Invariants:
+     *   S1. Our own state word is never CASed in passes 1 and 2: our nodes are enqueued only
+     *       after pass 1, and only while every lock is held, so no counterpart can see them
+     *       before we stop acting. Hence no rollback is ever needed.
+     *   S2. A select cannot complete with itself: its nodes are passive (enqueued), and only an
+     *       active party (one in pass 1 or in a plain operation) dequeues nodes.
+     *   S3. Holding several locks at once is deadlock-free because every multi-lock holder
+     *       takes them in ascending id order, and a single-lock holder takes no other lock.
+     *
+     * Memory-ordering protocol: as in Channel (steps 1-6 there); the select adds only that
+     * pass 2's enqueues are published by the unlocks of step 5, and that the winner's node is
+     * read after the volatile read of the state in Waiter.await.
+     *
+     * Rejected alternatives:
+     *   - Registering case by case without holding all locks (kotlinx.coroutines' approach):
+     *     then a case found ready in a later registration races with counterparts that already
+     *     see the earlier nodes, so the select must claim itself first and roll back when the
+     *     counterpart turns out to be gone, and a rollback can make a third party drop one of our
+     *     live nodes. Go's hold-all-locks pass avoids the question at the cost of holding k locks
+     *     for the duration of k short checks.
+     *   - Polling the cases in a loop: burns CPU and cannot be fair to waiters in FIFO order.
+     *   - A random start index instead of a random permutation: not uniform (with cases 0,1,2
+     *     and only 0 and 1 ready, case 0 would win two times in three).
+     *
+     * References: Go src/runtime/select.go (selectgo, lock order, pass 1-3), chan.go
+     * (waitq.dequeue skipping sudogs whose selectDone CAS fails); kotlinx.coroutines
+     * SelectImplementation (trySelect) and arXiv 2211.04986.
+     */
+
+    private static final int RECEIVE = 0;
+    private static final int RECEIVE_OR_CLOSED = 1;
+    private static final int SEND = 2;
+
+    private record Case(Channel<?> channel, int kind, Object value, Object handler) {
+    }
+
+    private final List<Case> cases = new ArrayList<>(4);
+    private Duration timeout;
+    private Supplier<? extends R> timeoutHandler;
+    private Supplier<? extends R> defaultHandler;
+    /** The distinct channels of cases in ascending id; null after a case is added. */
+    private Channel<?>[] lockOrder;
+    /**
+     * Test knob: poll ready cases in the order they were added (a biased select, like
+     * kotlinx's {@code select} as opposed to {@code selectUnbiased}), so that a sequential
+     * specification can predict which ready case wins. Never set outside tests.
+     */
+    boolean pollInDeclarationOrder;
+
+    private Select() {
+    }
+
+    /** Starts an empty select whose handlers return {@code R}. */
+    public static <R> Select<R> create() {
+        return new Select<>();
+    }
+
+    /**
+     * Adds a case that receives a value from {@code channel} and passes it to {@code handler}.
+     * If the channel is closed and drained when this case is chosen, {@link #run()} throws
+     * {@link ChannelClosedException}; use {@link #onReceiveOrClosed} to handle the close instead.
+     */
+    public <T> Select<R> onReceive(Channel<T> channel, Function<? super T, ? extends R> handler) {
+        return add(channel, RECEIVE, null, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Adds a case that receives from {@code channel} and passes {@code handler} either
+     * {@link Received.Value} or, if the channel is closed and drained, {@link Received.Closed}
+     * (never {@link Received.Empty}).
+     */
+    public <T> Select<R> onReceiveOrClosed(Channel<T> channel,
+                                           Function<? super Received<T>, ? extends R> handler) {
+        return add(channel, RECEIVE_OR_CLOSED, null, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Adds a case that sends {@code value} to {@code channel} and then runs {@code handler}. If
+     * the channel is closed when this case is chosen, {@link #run()} throws
+     * {@link ChannelClosedException}.
+     */
+    public <T> Select<R> onSend(Channel<T> channel, T value, Supplier<? extends R> handler) {
+        Objects.requireNonNull(value, "value");
+        return add(channel, SEND, value, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Runs {@code handler} if no case completes within {@code timeout} of {@link #run()} being
+     * called. A zero or negative timeout fires at once if no case is ready.
+     *
+     * @throws IllegalStateException if this select already has a timeout
+     */
+    public Select<R> onTimeout(Duration timeout, Supplier<? extends R> handler) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(handler, "handler");
+        if (timeoutHandler != null) {
+            throw new IllegalStateException("select already has a timeout (" + this.timeout
+                    + "); a select takes at most one");
+        }
+        this.timeout = timeout;
+        this.timeoutHandler = handler;
+        return this;
+    }
+
+    /**
+     * Runs {@code handler} if no case can proceed at once: {@link #run()} then never waits (Go's
+     * {@code default:}). A timeout, if any, never fires.
+     *
+     * @throws IllegalStateException if this select already has a default
+     */
+    public Select<R> onDefault(Supplier<? extends R> handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (defaultHandler != null) {
+            throw new IllegalStateException("select already has a default case; a select takes at most one");
+        }
+        this.defaultHandler = handler;
+        return this;
+    }
+
+    /**
+     * Waits until one case can proceed, performs it, and returns what its handler returns (or
+     * the default's or timeout's handler's).
+     *
+     * @throws IllegalStateException if the select has no send or receive case
+     * @throws ChannelClosedException if the chosen case is a send to a closed channel, or an
+     *         {@link #onReceive} case on a closed and drained channel
+     * @throws java.util.concurrent.CancellationException if the task is cancelled (the plain
+     *         thread interrupted) while waiting; no case completed
+     */
+    public R run() {
+        if (timeoutHandler == null) {
+            return run(Parking.NO_DEADLINE, defaultHandler == null);
+        }
+        return run(Channel.deadline(timeout), defaultHandler == null && timeout.isPositive());
+    }
+
+    /**
+     * The select proper. Package-private so that tests can pass a deadline that has already
+     * passed with {@code mayWait}, making the select register and race its timeout against
+     * counterparts (model checking stops time).
+     *
+     * @param mayWait false to run the default (or, failing that, the timeout) handler when no
+     *                case is ready, instead of registering
+     */
+    R run(long deadline, boolean mayWait) {
+        int n = cases.size();
+        if (n == 0) {
+            throw new IllegalStateException(
+                    "select has no case: add onReceive, onReceiveOrClosed or onSend before run()");
+        }
+        for (Case c : cases) {
+            c.channel.noteCaller();
+        }
+        int[] pollOrder = pollInDeclarationOrder ? declarationOrder(n) : randomPermutation(n);
+        Channel<?>[] locks = lockOrder();
+
+        for (Channel<?> channel : locks) {
+            channel.lock();
+        }
+        for (int i : pollOrder) {
+            Case c = cases.get(i);
+            Object outcome;
+            if (c.kind == SEND) {
+                if (c.channel.isClosedLocked()) {
+                    outcome = Channel.CLOSED;
+                } else {
+                    outcome = c.channel.offerLocked(c.value) ? c.value : Channel.NOTHING;
+                }
+            } else {
+                outcome = c.channel.pollLocked();
+            }
+            if (outcome != Channel.NOTHING) {
+                unlockAll(locks);
+                return fire(c, outcome);
+            }
+        }
+        if (!mayWait) {
+            unlockAll(locks);
+            return defaultHandler != null ? defaultHandler.get() : timeoutHandler.get();
+        }
+        Waiter waiter = new Waiter(n);
+        for (int i = 0; i < n; i++) {
+            Case c = cases.get(i);
+            c.channel.enqueueLocked(waiter.register(i, c.channel, c.kind == SEND, c.value));
+        }
+        unlockAll(locks);
+
+        int winner = waiter.await(deadline);
+        if (winner == Waiter.CANCELLED) {
+            return timeoutHandler.get();
+        }
+        WaitNode node = waiter.node(winner);
+        return fire(cases.get(winner), node.closed ? Channel.CLOSED : node.item);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder description = new StringBuilder("Select[");
+        for (Case c : cases) {
+            description.append(switch (c.kind) {
+                case SEND -> "send to ";
+                case RECEIVE -> "receive from ";
+                default -> "receive-or-closed from ";
+            }).append(c.channel).append(", ");
+        }
+        if (timeoutHandler != null) {
+            description.append("timeout ").append(timeout).append(", ");
+        }
+        if (defaultHandler != null) {
+            description.append("default, ");
+        }
+        return description.append(cases.size()).append(" cases]").toString();
+    }
+
+    private Select<R> add(Channel<?> channel, int kind, Object value, Object handler) {
+        Objects.requireNonNull(channel, "channel");
+        cases.add(new Case(channel, kind, value, handler));
+        lockOrder = null;
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private R fire(Case c, Object outcome) {
+        return switch (c.kind) {
+            case SEND -> {
+                if (outcome == Channel.CLOSED) {
+                    throw new ChannelClosedException("send on closed channel (select case on " + c.channel + ")");
+                }
+                yield ((Supplier<? extends R>) c.handler).get();
+            }
+            case RECEIVE -> {
+                if (outcome == Channel.CLOSED) {
+                    throw new ChannelClosedException("receive on closed channel (select case on " + c.channel
+                            + "; use onReceiveOrClosed to handle the close)");
+                }
+                yield ((Function<Object, ? extends R>) c.handler).apply(outcome);
+            }
+            default -> ((Function<Received<?>, ? extends R>) c.handler).apply(outcome == Channel.CLOSED
+                    ? new Received.Closed<>() : new Received.Value<>(outcome));
+        };
+    }
+
+    private Channel<?>[] lockOrder() {
+        Channel<?>[] order = lockOrder;
+        if (order == null) {
+            order = distinctById(cases);
+            lockOrder = order;
+        }
+        return order;
+    }
+
+    /** The distinct channels of {@code cases} in ascending id (insertion sort: selects are small). */
+    private static Channel<?>[] distinctById(List<Case> cases) {
+        Channel<?>[] sorted = new Channel<?>[cases.size()];
+        int size = 0;
+        for (Case c : cases) {
+            int at = size;
+            while (at > 0 && sorted[at - 1].id > c.channel.id) {
+                at--;
+            }
+            if (at > 0 && sorted[at - 1] == c.channel) {
+                continue;
+            }
+            System.arraycopy(sorted, at, sorted, at + 1, size - at);
+            sorted[at] = c.channel;
+            size++;
+        }
+        return size == sorted.length ? sorted : Arrays.copyOf(sorted, size);
+    }
+
+    /** Unlocks in reverse lock order; each unlock wakes the counterpart pass 1 claimed there. */
+    private static void unlockAll(Channel<?>[] locks) {
+        for (int i = locks.length - 1; i >= 0; i--) {
+            locks[i].unlock();
+        }
+    }
+
+    private static int[] declarationOrder(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /** Fisher-Yates: every order equally likely (see Rejected alternatives). */
+    private static int[] randomPermutation(int n) {
+        int[] order = new int[n];
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < n; i++) {
+            int j = random.nextInt(i + 1);
+            order[i] = order[j];
+            order[j] = i;
+        }
+        return order;
+    }
+}
