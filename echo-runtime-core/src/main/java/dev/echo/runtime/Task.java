@@ -161,26 +161,28 @@ public final class Task<T> {
 
     private void runBody() {
         started = true;
+        FutureState outcome;
+        Object value = null;
+        Throwable failure = null;
+        if (cancelRequested) {
+            outcome = FutureState.CANCELLED;
+        } else {
+            try {
+                value = body.call();
+                outcome = cancelRequested ? FutureState.CANCELLED : FutureState.RESOLVED;
+            } catch (Throwable thrown) {
+                // After cancel(), however the body ends, the task ended by cancellation. A body
+                // that throws CancellationException on its own (something it awaited was
+                // cancelled) is cancelled too: cancellation spreads, as in kotlinx.coroutines.
+                outcome = cancelRequested || thrown instanceof CancellationException
+                        ? FutureState.CANCELLED : FutureState.REJECTED;
+                failure = outcome == FutureState.REJECTED ? thrown : null;
+            }
+        }
+        // Count first: whoever the settle wakes (a join) must already see the task counted.
+        runtime.countOutcome(outcome);
         try {
-            if (cancelRequested) {
-                future.settle(FutureState.CANCELLED, null, null);
-                return;
-            }
-            T value = body.call();
-            if (cancelRequested) {
-                future.settle(FutureState.CANCELLED, null, null);
-            } else {
-                future.settle(FutureState.RESOLVED, value, null);
-            }
-        } catch (Throwable failure) {
-            // After cancel(), however the body ends, the task ended by cancellation. A body that
-            // throws CancellationException on its own (something it awaited was cancelled) is
-            // cancelled too: cancellation spreads, as in kotlinx.coroutines.
-            if (cancelRequested || failure instanceof CancellationException) {
-                future.settle(FutureState.CANCELLED, null, null);
-            } else {
-                future.settle(FutureState.REJECTED, null, failure);
-            }
+            future.settle(outcome, outcome == FutureState.RESOLVED ? value : null, failure);
         } finally {
             runtime.taskFinished(this);
         }
