@@ -181,9 +181,20 @@ public final class Task<T> {
         }
         // Count first: whoever the settle wakes (a join) must already see the task counted.
         runtime.countOutcome(outcome);
+        // Joiners woken by a finishing task go to the back of the queue, not the run-next slot:
+        // a fan-out/join loop then runs the siblings before the joiner, which finds them done
+        // instead of parking once per join. (A hand-off between running tasks, a channel send,
+        // still uses run-next.)
+        Worker worker = JdkHooks.currentCarrierThread() instanceof Worker w ? w : null;
+        if (worker != null) {
+            worker.wakingFromFinishedTask = true;
+        }
         try {
             future.settle(outcome, outcome == FutureState.RESOLVED ? value : null, failure);
         } finally {
+            if (worker != null) {
+                worker.wakingFromFinishedTask = false;
+            }
             runtime.taskFinished(this);
         }
     }
