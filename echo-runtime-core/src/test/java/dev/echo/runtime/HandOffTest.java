@@ -18,26 +18,9 @@ class HandOffTest {
     record Outcome(int othersDone, boolean spinnerDoneWhenOthersWere, long spinnerEnd, long lastOtherEnd) {
     }
 
+    /** One CPU loop, then {@code others} small tasks spawned right away. */
     private static Outcome spinnerWithOthers(EchoRuntime runtime, Duration spin, int others) {
-        return runtime.block(() -> {
-            long[] spinnerEnd = new long[1];
-            Task<Void> spinner = Echo.spawn("spinner", () -> {
-                Tests.busyWait(spin);
-                spinnerEnd[0] = System.nanoTime();
-                return null;
-            });
-            List<Task<Long>> small = new ArrayList<>();
-            for (int i = 0; i < others; i++) {
-                small.add(Echo.spawn(() -> System.nanoTime()));
-            }
-            long last = 0;
-            for (Task<Long> t : small) {
-                last = Math.max(last, t.join());
-            }
-            boolean spinnerDone = spinner.future().isDone();
-            spinner.join();
-            return new Outcome(small.size(), spinnerDone, spinnerEnd[0], last);
-        });
+        return spinnersWithOthers(runtime, 1, spin, Duration.ZERO, others);
     }
 
     @Test
@@ -184,6 +167,16 @@ class HandOffTest {
      * held processor and gives its slot to a fresh one on another carrier.
      */
     private static Outcome allProcessorsHeldWithOthers(EchoRuntime runtime, int spinners, Duration spin, int others) {
+        // main holds its P too for a moment, so every P is busy when the small tasks arrive
+        return spinnersWithOthers(runtime, spinners, spin, Duration.ofMillis(30), others);
+    }
+
+    /**
+     * Spawns {@code spinners} CPU loops, keeps main busy for {@code mainHold}, then spawns
+     * {@code others} small tasks and joins everything; the Outcome says who finished first.
+     */
+    private static Outcome spinnersWithOthers(EchoRuntime runtime, int spinners, Duration spin, Duration mainHold,
+                                              int others) {
         return runtime.block(() -> {
             long[] spinnerEnd = new long[1];
             List<Task<Void>> spinning = new ArrayList<>();
@@ -196,7 +189,7 @@ class HandOffTest {
                     return null;
                 }));
             }
-            Tests.busyWait(Duration.ofMillis(30)); // main holds its P too: every P is busy now
+            Tests.busyWait(mainHold);
             List<Task<Long>> small = new ArrayList<>();
             for (int i = 0; i < others; i++) {
                 small.add(Echo.spawn(() -> System.nanoTime()));
