@@ -28,7 +28,9 @@ final class Scheduler implements Executor {
      *        others run, it does not jump the queue;
      *      * a task being spawned -> tail of the local queue (spawn order is run order; with one
  *        processor, to the global queue while it holds older overflow, so that stays true);
-     *      * anything else is a wake-up -> the run-next slot, so a woken task runs as soon as
+     *      * a joiner woken by a task that is ending -> tail too (a fan-out/join loop then runs
+ *        the siblings first and joins them without parking once per join);
+ *      * anything else is a wake-up -> the run-next slot, so a woken task runs as soon as
      *        the waker parks (a channel hand-off costs a hand-off, not a trip through queues).
      *        The task it displaces goes to the tail.
      *  - Called anywhere else (plain threads, JDK timer threads, the monitor, a worker without
@@ -147,7 +149,7 @@ final class Scheduler implements Executor {
     }
 
     private void submitLocal(Worker worker, Processor p, Runnable task) {
-        if (task == worker.running || worker.spawning) {
+        if (task == worker.running || worker.spawning || worker.wakingFromFinishedTask) {
             if (processorCount == 1 && (!global.isEmpty() || p.queue.isFull())) {
                 // One processor promises FIFO. The local queue runs before the global one, so
                 // when it is full the newest task goes to the global queue (not the oldest half,
@@ -156,7 +158,7 @@ final class Scheduler implements Executor {
                 return;
             }
             p.queue.push(task, global);
-            if (worker.spawning) {
+            if (task != worker.running) {
                 wakeP();
             }
             return;
