@@ -13,6 +13,7 @@ import java.util.List;
  *     --rounds N       measured rounds per child (default 5; 2 with --quick)
  *     --jvm-arg ARG    an extra option for every child JVM (repeatable)
  *     --timeout S      kill a child after S seconds (default 900; 240 with --quick)
+ *     --measure-timeout S   a measurement still running after S seconds has hung (default 120)
  * java -jar echo-benchmarks.jar --list                       the workloads and what they measure
  * java -jar echo-benchmarks.jar jmh [JMH options]            the JMH micro benchmarks
  * </pre>
@@ -22,6 +23,12 @@ import java.util.List;
  * {@code --child WORKLOAD --rounds N [--only SYSTEM] [--quick]} ({@link ChildRun}).
  */
 public final class BenchMain {
+
+    /**
+     * Seconds one measurement may take before it counts as hung: ten times the slowest seen on
+     * a loaded 2-core machine (skynet on virtual threads, about 14 s).
+     */
+    static final long DEFAULT_MEASURE_TIMEOUT = 120;
 
     private BenchMain() {
     }
@@ -38,6 +45,7 @@ public final class BenchMain {
         Integer processes = null;
         Integer rounds = null;
         Long timeout = null;
+        long measureTimeout = DEFAULT_MEASURE_TIMEOUT;
         List<String> jvmArgs = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -48,6 +56,7 @@ public final class BenchMain {
                 case "--processes" -> processes = positive(arg, value(args, ++i, arg));
                 case "--rounds" -> rounds = positive(arg, value(args, ++i, arg));
                 case "--timeout" -> timeout = (long) positive(arg, value(args, ++i, arg));
+                case "--measure-timeout" -> measureTimeout = positive(arg, value(args, ++i, arg));
                 case "--jvm-arg" -> jvmArgs.add(value(args, ++i, arg));
                 case "--child" -> child = value(args, ++i, arg);
                 case "--only" -> only = Contender.byId(value(args, ++i, arg));
@@ -74,7 +83,7 @@ public final class BenchMain {
         if (child != null) {
             Workload workload = Workloads.byName(child);
             List<Contender> contenders = only == null ? workload.contenders() : List.of(only);
-            new ChildRun(workload, contenders, rounds == null ? 1 : rounds, quick).run();
+            new ChildRun(workload, contenders, rounds == null ? 1 : rounds, quick, measureTimeout).run();
             // kotlinx's and the JDK's pools are daemon threads, but a stray non-daemon thread
             // must not keep a finished child alive until the parent's timeout.
             System.exit(0);
@@ -91,6 +100,7 @@ public final class BenchMain {
                 processes != null ? processes : quick ? 2 : 3,
                 rounds != null ? rounds : quick ? 2 : 5,
                 timeout != null ? timeout : quick ? 240 : 900,
+                measureTimeout,
                 jvmArgs);
         System.exit(harness.run());
     }
@@ -130,6 +140,9 @@ public final class BenchMain {
                   --rounds N       measured rounds per child (default 5; 2 with --quick)
                   --jvm-arg ARG    an extra option for every child JVM (repeatable)
                   --timeout S      kill a child after S seconds (default 900; 240 with --quick)
+                  --measure-timeout S
+                                   a measurement running longer has hung: reported as FAILED
+                                   with a thread dump, the other systems go on (default 120)
                 workloads: """ + Workloads.names());
     }
 }

@@ -40,18 +40,20 @@ final class Harness {
     private final int processes;
     private final int rounds;
     private final long timeoutSeconds;
+    private final long measureTimeoutSeconds;
     private final List<String> extraJvmOptions;
     private final PrintStream out = System.out;
     private final PrintStream log = System.err;
     private final Report report = new Report();
 
     Harness(List<Workload> workloads, boolean quick, int processes, int rounds, long timeoutSeconds,
-            List<String> extraJvmOptions) {
+            long measureTimeoutSeconds, List<String> extraJvmOptions) {
         this.workloads = workloads;
         this.quick = quick;
         this.processes = processes;
         this.rounds = rounds;
         this.timeoutSeconds = timeoutSeconds;
+        this.measureTimeoutSeconds = measureTimeoutSeconds;
         this.extraJvmOptions = List.copyOf(extraJvmOptions);
     }
 
@@ -139,7 +141,8 @@ final class Harness {
         command.addAll(fork.workload.jvmOptions());
         command.addAll(extraJvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
-                "--child", fork.workload.name(), "--rounds", String.valueOf(fork.rounds)));
+                "--child", fork.workload.name(), "--rounds", String.valueOf(fork.rounds),
+                "--measure-timeout", String.valueOf(measureTimeoutSeconds)));
         if (fork.only != null) {
             command.addAll(List.of("--only", fork.only.id()));
         }

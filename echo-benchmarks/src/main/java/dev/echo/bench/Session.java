@@ -39,6 +39,15 @@ final class Session implements AutoCloseable {
         return echo().block(main);
     }
 
+    /**
+     * Forgets a runtime that a hung measurement left wedged, without closing it (its workers may
+     * never finish); a later Echo measurement would build a fresh one, but a hung system is
+     * measured no more in this child anyway.
+     */
+    void abandonEcho() {
+        echo = null;
+    }
+
     @Override
     public void close() {
         if (echo != null) {
