@@ -6,7 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Echo's GMP scheduler: the {@link Executor} on which every Echo task (a virtual thread) runs.
@@ -91,7 +90,7 @@ final class Scheduler implements Executor {
     private final AtomicReferenceArray<Processor> slots;
 
     /** Guards idleProcessors, idleWorkers, workers. */
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
     private final Processor[] idleProcessors;
     private int idleProcessorTop;
     /** Number of idle Ps; written under lock, read without (Go's sched.npidle). */
@@ -193,13 +192,21 @@ final class Scheduler implements Executor {
             p.state = Processor.SPINNING;
             worker = popIdleWorker();
             if (worker == null) {
-                newWorker(p);
-                return;
+                worker = newWorker(p);
             }
         } finally {
             lock.unlock();
         }
-        worker.handOver(p, true);
+        startOrHandOver(worker, p);
+    }
+
+    /** Outside the lock (starting a thread takes a while): a new worker starts with its P. */
+    private static void startOrHandOver(Worker worker, Processor p) {
+        if (worker.getState() == Thread.State.NEW) {
+            worker.start();
+        } else {
+            worker.handOver(p, true);
+        }
     }
 
     // ## Idle processors and workers ##
@@ -296,11 +303,11 @@ final class Scheduler implements Executor {
         return w;
     }
 
-    /** Under lock: starts a worker that begins with {@code first}, counted as spinning. */
-    private void newWorker(Processor first) {
+    /** Under lock: a worker that will begin with {@code first}, counted as spinning; not started. */
+    private Worker newWorker(Processor first) {
         Worker w = new Worker(this, name + "-worker-" + workerSequence++, first);
         workers.add(w);
-        w.start();
+        return w;
     }
 
     void workerExited(Worker worker) {
@@ -388,15 +395,13 @@ final class Scheduler implements Executor {
             spinning.incrementAndGet();
             worker = popIdleWorker();
             if (worker == null) {
-                newWorker(fresh);
+                worker = newWorker(fresh);
             }
         } finally {
             lock.unlock();
         }
         p.queue.drainTo(global);
-        if (worker != null) {
-            worker.handOver(fresh, true);
-        }
+        startOrHandOver(worker, fresh);
         return fresh;
     }
 
