@@ -176,7 +176,7 @@ public final class EchoFuture<T> implements WaitTarget {
         Object s = state;
         if (!(s instanceof Outcome)) {
             checkNotSelf();
-            long deadline = System.nanoTime() + saturatedNanos(timeout);
+            long deadline = Parking.deadlineAfter(timeout);
             if (!waitUntil(deadline)) {
                 throw new TimeoutException("not settled within " + timeout);
             }
@@ -557,21 +557,6 @@ public final class EchoFuture<T> implements WaitTarget {
             copy.add(f);
         }
         return copy;
-    }
-
-    /**
-     * Longest wait Echo measures, about 73 years: {@code System.nanoTime() + MAX_WAIT_NANOS}
-     * cannot overflow, so deadlines stay comparable by subtraction. Longer durations (up to
-     * {@code Duration.ofNanos(Long.MAX_VALUE)} and beyond) mean "practically never".
-     */
-    static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return Math.min(d.toNanos(), MAX_WAIT_NANOS);
-        } catch (ArithmeticException e) {
-            return MAX_WAIT_NANOS;
-        }
     }
 
     // VarHandle mechanics

@@ -435,7 +435,7 @@ public final class EchoRuntime implements AutoCloseable {
         if (duration.isNegative()) {
             throw new IllegalArgumentException(what + " must not be negative, got " + duration);
         }
-        return EchoFuture.saturatedNanos(duration);
+        return Parking.cappedNanos(duration);
     }
 
     @Override

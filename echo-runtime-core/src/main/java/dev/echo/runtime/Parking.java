@@ -1,5 +1,7 @@
 package dev.echo.runtime;
 
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,6 +35,13 @@ public final class Parking {
     /** A deadline that never passes. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
+    /**
+     * Longest wait Echo measures, about 73 years: {@code System.nanoTime() + MAX_WAIT_NANOS}
+     * cannot overflow, so deadlines stay comparable by subtraction. Longer durations (up to
+     * {@code Duration.ofNanos(Long.MAX_VALUE)} and beyond) mean "practically never".
+     */
+    public static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
+
     private Parking() {
     }
 
@@ -53,6 +62,27 @@ public final class Parking {
             return parkPlainThread(blocker, deadlineNanos);
         }
         return task.park(blocker, deadlineNanos);
+    }
+
+    /**
+     * The {@link System#nanoTime()} instant {@code timeout} from now, for {@link #park}: a zero
+     * or negative timeout gives a deadline already passed, one beyond {@link #MAX_WAIT_NANOS} is
+     * cut to it, and the result is never {@link #NO_DEADLINE}.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public static long deadlineAfter(Duration timeout) {
+        long deadline = System.nanoTime() + Math.max(0, cappedNanos(Objects.requireNonNull(timeout, "timeout")));
+        return deadline == NO_DEADLINE ? deadline - 1 : deadline;
+    }
+
+    /** {@code duration} in nanoseconds, cut to {@link #MAX_WAIT_NANOS} (negative stays negative). */
+    static long cappedNanos(Duration duration) {
+        try {
+            return Math.min(duration.toNanos(), MAX_WAIT_NANOS);
+        } catch (ArithmeticException beyond292Years) {
+            return duration.isNegative() ? -MAX_WAIT_NANOS : MAX_WAIT_NANOS;
+        }
     }
 
     /** Throws {@link CancellationException} if the current task was cancelled. */

@@ -69,7 +69,6 @@ final class Worker extends Thread {
             task.run();
         } catch (Throwable t) {
             // A JDK continuation never throws; anything else is a scheduler bug to report.
-            Thread.getDefaultUncaughtExceptionHandler();
             System.getLogger("dev.echo.runtime").log(System.Logger.Level.ERROR, "continuation threw", t);
         } finally {
             running = null;

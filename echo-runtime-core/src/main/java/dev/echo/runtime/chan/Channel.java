@@ -145,11 +145,6 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     static final Object CLOSED = new Object();
 
     private static final int INITIAL_BUFFER = 16;
-    /**
-     * Longest timeout measured, about 73 years, the runtime's cap (EchoFuture.MAX_WAIT_NANOS):
-     * nanoTime() + it cannot overflow, so the Reactor's timer heap can order the deadline.
-     */
-    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
     private static final Received<?> EMPTY_RESULT = new Received.Empty<>();
     private static final Received<?> CLOSED_RESULT = new Received.Closed<>();
     private static final AtomicLong IDS = new AtomicLong();
@@ -225,7 +220,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * @throws java.util.concurrent.CancellationException as for {@link #send(Object)}
      */
     public boolean send(T value, Duration timeout) {
-        return send(value, deadline(timeout), timeout.isPositive());
+        return send(value, Parking.deadlineAfter(timeout), timeout.isPositive());
     }
 
     /**
@@ -301,7 +296,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * @throws java.util.concurrent.CancellationException as for {@link #receive()}
      */
     public Received<T> receive(Duration timeout) {
-        return result(receive(deadline(timeout), timeout.isPositive()));
+        return result(receive(Parking.deadlineAfter(timeout), timeout.isPositive()));
     }
 
     /**
@@ -615,20 +610,5 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         return new Received.Value<>((T) polled);
     }
 
-    /**
-     * The {@link System#nanoTime()} instant {@code timeout} from now, never equal to
-     * {@link Parking#NO_DEADLINE}; a zero or negative timeout gives a deadline already passed,
-     * and timeouts beyond {@link #MAX_TIMEOUT_NANOS} are cut to it.
-     */
-    static long deadline(Duration timeout) {
-        long nanos;
-        try {
-            nanos = Math.clamp(timeout.toNanos(), 0, MAX_TIMEOUT_NANOS);
-        } catch (ArithmeticException beyond292Years) {
-            nanos = MAX_TIMEOUT_NANOS;
-        }
-        long deadline = System.nanoTime() + nanos;
-        return deadline == Parking.NO_DEADLINE ? deadline - 1 : deadline;
-    }
 
 }

@@ -227,7 +227,7 @@ public final class Select<R> {
         if (timeoutHandler == null) {
             return run(Parking.NO_DEADLINE, defaultHandler == null);
         }
-        return run(Channel.deadline(timeout), defaultHandler == null && timeout.isPositive());
+        return run(Parking.deadlineAfter(timeout), defaultHandler == null && timeout.isPositive());
     }
 
     /**
