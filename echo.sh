@@ -40,7 +40,7 @@ case "$cmd" in
     "${MVN[@]}" -q -DskipTests test-compile -pl echo-runtime-core
     "${MVN[@]}" -q dependency:build-classpath -pl echo-runtime-core -Dmdep.includeScope=test \
       -Dmdep.outputFile=target/example.classpath >/dev/null
-    exec "$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED \
+    exec "$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
       -cp "echo-runtime-core/target/classes:echo-runtime-core/target/test-classes:$(cat echo-runtime-core/target/example.classpath)" \
       dev.echo.runtime.examples.Examples "$@" ;;
   bench|benchmarks)

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An Echo runtime: a GMP scheduler, its Reactor (timers) and its monitor. Tasks spawned here
+ * An Echo runtime: a GMP scheduler, its Reactor (I/O on a Netty transport, and timers) and its monitor. Tasks spawned here
  * are virtual threads carried by the runtime's own workers.
  *
  * <pre>{@code
@@ -41,6 +41,8 @@ public final class EchoRuntime implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.echo.runtime");
     /** How often block() re-checks for a deadlock even without a quiescence signal. */
     private static final long DEADLOCK_RECHECK_NANOS = 100_000_000L;
+    /** transport(AUTO) says once per JVM which transport it chose and why. */
+    private static final java.util.concurrent.atomic.AtomicBoolean AUTO_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final String name;
     final Scheduler scheduler;
@@ -71,7 +73,12 @@ public final class EchoRuntime implements AutoCloseable {
         this.shutdownGrace = builder.shutdownGrace;
         this.deadlockDetection = builder.deadlockDetection;
         this.live = new TaskRegistry(builder.processors);
-        this.reactor = new Reactor();
+        Transport.Selected transport = Transport.select(builder.transport);
+        if (builder.transport == Transport.AUTO && AUTO_LOGGED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "Echo transport auto: using " + transport.transport().displayName()
+                    + " (" + transport.reason() + ")");
+        }
+        this.reactor = new Reactor(name, transport);
         this.scheduler = new Scheduler(name, builder.processors, reactor);
         this.scheduler.onQuiescent = this::wakeIdleWatchers;
         this.threadBuilder = JdkHooks.virtualThreadBuilder(scheduler);
@@ -90,8 +97,19 @@ public final class EchoRuntime implements AutoCloseable {
         private String name = "echo";
         private Duration shutdownGrace = Duration.ofSeconds(5);
         private boolean deadlockDetection = true;
+        private Transport transport = Transport.AUTO;
 
         private Builder() {
+        }
+
+        /**
+         * How the Reactor waits for I/O (default {@link Transport#AUTO}: epoll on Linux, kqueue on
+         * macOS, else NIO). A concrete transport that cannot load here makes {@link #build()}
+         * fail with Netty's reason.
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
         }
 
         /** Number of processors (Go's GOMAXPROCS): tasks that run at once. At least 1. */
@@ -132,7 +150,9 @@ public final class EchoRuntime implements AutoCloseable {
         /**
          * Starts the runtime's monitor (workers start on demand).
          *
-         * @throws IllegalStateException if the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+         * @throws IllegalStateException if the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED},
+         *         or the {@linkplain #transport(Transport) transport} asked for cannot load (the
+         *         message carries Netty's unavailability cause)
          */
         public EchoRuntime build() {
             return new EchoRuntime(this);
@@ -279,7 +299,7 @@ public final class EchoRuntime implements AutoCloseable {
                 byStatus.merge(status, 1L, Long::sum);
             }
         }
-        return new RuntimeStats(name, "timers", ids.get() - rejected.sum(), completed.sum(), failed.sum(), cancelled.sum(),
+        return new RuntimeStats(name, reactor.transport.displayName(), ids.get() - rejected.sum(), completed.sum(), failed.sum(), cancelled.sum(),
                 byStatus, scheduler.global.size(), reactor.timers.size(), scheduler.workerCount(),
                 monitor.handOffs(), scheduler.processorStats());
     }
@@ -287,6 +307,27 @@ public final class EchoRuntime implements AutoCloseable {
     /** The runtime's name. */
     public String name() {
         return name;
+    }
+
+    /** The transport the Reactor uses (never {@link Transport#AUTO}). */
+    public Transport transport() {
+        return reactor.transport;
+    }
+
+    /**
+     * The Netty event loop of this runtime's Reactor, on {@link #transport()}: register Netty
+     * channels of that transport here ({@code Bootstrap.group(runtime.eventLoop())}) and their
+     * I/O is driven by Echo's workers, as the tasks' is. Handlers run on the loop's own thread
+     * ({@code inEventLoop()}), which may be carried by any worker: they must not block.
+     * {@code dev.echo.runtime.net} is built on it.
+     */
+    public io.netty.channel.IoEventLoop eventLoop() {
+        if (!reactor.hasPoller()) {
+            // Workers start on demand: make sure one exists to drive the loop for a caller that
+            // is not a task (it becomes the poller when it finds nothing to run).
+            scheduler.wakeP();
+        }
+        return reactor.eventLoop();
     }
 
     /** The number of processors. */
@@ -385,6 +426,9 @@ public final class EchoRuntime implements AutoCloseable {
                 interrupted |= joinUntil(worker, joinDeadline);
             }
             interrupted |= joinUntil(monitor.thread(), joinDeadline);
+            // Closes every channel still open, then the loop's file descriptors; the reactor's
+            // owner thread ends. Before markStopped: closing channels may wake tasks.
+            reactor.close();
             scheduler.markStopped();
             // Timers nobody waits for any more (a timer future dropped by its caller): they would
             // never fire now. Their futures end CANCELLED; nothing stays scheduled.

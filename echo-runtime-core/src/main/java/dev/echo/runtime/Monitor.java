@@ -18,6 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  *       treated as stuck while the other processor is draining its work.)</li>
  *   <li><b>Timers.</b> Timers overdue by more than {@link #TIMER_SLACK_NANOS} are fired here
  *       when no worker got to them.</li>
+ *   <li><b>I/O.</b> When no worker blocks in the Reactor and none has polled it for
+ *       {@link Reactor#STARVED_NANOS} (all busy with long tasks), the monitor runs a
+ *       non-blocking round of the event loop itself, so a busy worker never starves I/O.</li>
  *   <li><b>Lost wake-ups.</b> Work in the global queue with idle processors and no spinning
  *       worker gets a {@link Scheduler#wakeP}. The submission protocol makes this a belt to
  *       its braces.</li>
@@ -134,6 +137,10 @@ final class Monitor implements Runnable {
         if (s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {
             s.reactor.pollNow();
         }
+        // I/O nobody has polled for Reactor.STARVED_NANOS (every worker busy in long tasks, no
+        // poller blocked): poll it here, as Go's sysmon polls the network. What it wakes goes to
+        // the global queue, and wakeP finds it a processor.
+        s.reactor.pollIfStarved(now);
         if (!s.global.isEmpty() && s.idleProcessorCount() > 0 && s.spinning.get() == 0) {
             s.wakeP();
         }

@@ -9,7 +9,7 @@ import java.util.Map;
  * processors; nothing on the scheduling hot path takes a lock for it.
  *
  * @param name           the runtime's name
- * @param transport      how the Reactor waits for events ("timers" until I/O is on Netty)
+ * @param transport      the Reactor's Netty transport: "epoll", "kqueue", "io_uring" or "nio"
  * @param tasksSpawned   tasks ever spawned
  * @param tasksCompleted tasks that returned a value
  * @param tasksFailed    tasks that threw

@@ -278,7 +278,9 @@ class HandOffTest {
      */
     @Test
     void releasingAProcessorTheMonitorRetiredMeanwhileDoesNotCorruptTheIdleStack() throws Exception {
-        Scheduler scheduler = new Scheduler(Tests.uniqueName("retirerace"), 1, new Reactor());
+        String name = Tests.uniqueName("retirerace");
+        Reactor reactor = new Reactor(name, Transport.select(Transport.AUTO));
+        Scheduler scheduler = new Scheduler(name, 1, reactor);
         try {
             // This thread plays the worker that holds the only processor, running a long task.
             Processor held = scheduler.tryAcquireIdleProcessor();
@@ -301,6 +303,7 @@ class HandOffTest {
             for (Worker w : scheduler.stop()) {
                 w.join(5_000);
             }
+            reactor.close();
             scheduler.markStopped();
         }
     }

@@ -11,6 +11,7 @@ public final class Examples {
         Map<String, Consumer<String[]>> examples = new LinkedHashMap<>();
         examples.put("basic", BasicSpawnExample::main);
         examples.put("async", AsyncAwaitExample::main);
+        examples.put("tcp", TcpEchoExample::main);
         for (String extra : new String[] {"channel", "select"}) {
             String type = "dev.echo.runtime.examples." + (extra.equals("channel") ? "ChannelCommExample" : "SelectExample");
             try {
