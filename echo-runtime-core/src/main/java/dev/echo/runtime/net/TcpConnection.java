@@ -570,6 +570,16 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         return (InetSocketAddress) channel.remoteAddress();
     }
 
+    /** Bytes received and not yet read (tests check the inbound bound). */
+    int bufferedInboundBytes() {
+        lock.lock();
+        try {
+            return inboundBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public Task<?> owner() {
         return ownerTask;
