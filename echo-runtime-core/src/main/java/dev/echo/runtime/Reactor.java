@@ -95,8 +95,8 @@ final class Reactor {
      *  Tasks woken by a worker holding a processor go to its run-next slot; by the poller (no
      *  processor) to the global queue, which the poller then runs itself (Worker.acquireProcessor).
      *
-     * Dedicated mode. An IoHandlerFactory whose isChangingThreadSupported() is false (io_uring
-     * with IORING_SETUP_SINGLE_ISSUER; Transport turns that flag off) cannot be driven from
+     * Dedicated mode. An IoHandlerFactory whose isChangingThreadSupported() is false (io_uring,
+     * whose ring is set up with IORING_SETUP_SINGLE_ISSUER) cannot be driven from
      * rotating carriers; then one platform thread, "<name>-reactor-driver", holds the driver lock
      * for life and workers only fire timers. The system property echo.reactor.driver=dedicated
      * forces it, to measure one arrangement against the other (docs/reactor.md).

@@ -79,8 +79,9 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
      *  1. inboundBytes == the readable bytes of the ByteBufs in `inbound`; each ByteBuf in it is
      *     owned by this connection and is released exactly once: by the reader that drains it
      *     or by close (which empties the queue). After `closed`, the loop releases what arrives.
-     *  2. readPaused <=> autoRead is off. It is switched on only by the user (under lock, after
-     *     consuming) and off only by the loop (under lock, in channelRead), so it cannot flap.
+     *  2. readPaused => autoRead is off. The loop switches it off (under lock, in channelRead);
+     *     the user clears readPaused after consuming and queues resumeReading, which switches it
+     *     on, on the loop, only if readPaused is still clear and the input has not ended.
      *     inboundBytes < INBOUND_HIGH_WATER + one read's buffer.
      *  3. reader / writer: the one thread parked (or about to park) in read / write, or null.
      *     The loop clears the field it wakes, the user clears its own after parking.
@@ -357,11 +358,31 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
             }
         }
         inboundBytes -= total;
-        if (readPaused && inboundBytes <= INBOUND_LOW_WATER) {
+        if (readPaused && inboundBytes <= INBOUND_LOW_WATER && !inputEnded) {
             readPaused = false;
-            channel.config().setAutoRead(true); // thread-safe: Netty queues the read on the loop
+            channel.eventLoop().execute(this::resumeReading);
         }
         return total;
+    }
+
+    /**
+     * On the loop: switches autoRead back on unless the loop paused again meanwhile or the input
+     * has ended. Done on the loop, not from the reader's thread, because Netty's epoll channel
+     * fails a read request that lands after the peer's end of stream (epoll_ctl on a descriptor
+     * it has already removed); on the loop the check and the request cannot be split.
+     */
+    private void resumeReading() {
+        lock.lock();
+        try {
+            if (readPaused || inputEnded || closed) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!(channel instanceof DuplexChannel duplex) || !duplex.isInputShutdown()) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     // ## Writing ##
