@@ -2,6 +2,9 @@
 # Runs Maven with a JDK >= 25, found without any set-up by hand.
 #   ./echo.sh test              the whole default test suite
 #   ./echo.sh example [NAME]    build, then run an example (basic, async; default: all)
+#   ./echo.sh bench [--quick] [WORKLOAD...]
+#                               build echo-benchmarks (profile benchmarks, tests skipped), then
+#                               run the suite: java -jar echo-benchmarks/target/echo-benchmarks.jar
 #   ./echo.sh mvn ARGS...       any other Maven invocation on JDK 25
 # JAVA_HOME is used when it already points at JDK 25+; otherwise the newest
 # JDK 25+ under /usr/lib/jvm (or /Library/Java/JavaVirtualMachines) is used.
@@ -40,8 +43,11 @@ case "$cmd" in
     exec "$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
       -cp "echo-runtime-core/target/classes:echo-runtime-core/target/test-classes:$(cat echo-runtime-core/target/example.classpath)" \
       dev.echo.runtime.examples.Examples "$@" ;;
+  bench|benchmarks)
+    "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks -am >&2  # stdout is the report only
+    exec "$JAVA_HOME/bin/java" -jar echo-benchmarks/target/echo-benchmarks.jar "$@" ;;
   mvn)
     "${MVN[@]}" "$@" ;;
   *)
-    echo "usage: ./echo.sh test | example [NAME] | mvn ARGS..." >&2; exit 2 ;;
+    echo "usage: ./echo.sh test | example [NAME] | bench [--quick] [WORKLOAD...] | mvn ARGS..." >&2; exit 2 ;;
 esac

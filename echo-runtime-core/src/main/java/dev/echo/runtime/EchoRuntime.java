@@ -268,13 +268,18 @@ public final class EchoRuntime implements AutoCloseable {
     }
 
     /** Called on the task's thread as its body ends. */
-    void taskFinished(Task<?> task) {
-        live.remove(task);
-        switch (task.future().state()) {
+    /** Called on the task's thread just before its future settles. */
+    void countOutcome(FutureState outcome) {
+        switch (outcome) {
             case RESOLVED -> completed.increment();
             case REJECTED -> failed.increment();
             default -> cancelled.increment();
         }
+    }
+
+    /** Called on the task's thread after its future settled and its waiters were woken. */
+    void taskFinished(Task<?> task) {
+        live.remove(task);
         if (closed && live.isEmpty()) {
             wakeIdleWatchers();
         }

@@ -1,6 +1,5 @@
 package dev.echo.runtime;
 
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The global run queue: submissions from outside the workers (plain threads, JDK timer threads,
@@ -23,7 +22,7 @@ final class InjectQueue {
      * batch take; Go's sched.runq is also a lock-protected list, taken in batches.
      */
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
     private Runnable[] ring = new Runnable[1024];
     private int first;
     /** Element count; written under lock, read without it. */

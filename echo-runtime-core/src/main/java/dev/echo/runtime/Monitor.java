@@ -36,6 +36,8 @@ final class Monitor implements Runnable {
     static final long TIMER_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long MIN_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A monitor sleep this much longer than asked means the JVM or the OS stalled us. */
+    static final long OVERSLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final Scheduler scheduler;
     private final Thread thread;
@@ -69,12 +71,25 @@ final class Monitor implements Runnable {
     public void run() {
         long delay = MIN_DELAY_NANOS;
         while (!stopped) {
+            long before = System.nanoTime();
             LockSupport.parkNanos(this, delay);
             if (stopped) {
                 return;
             }
-            boolean busy = check(System.nanoTime());
+            long now = System.nanoTime();
+            if (now - before > delay + OVERSLEEP_NANOS) {
+                // The monitor itself was not running (a GC pause, the OS descheduling it): the
+                // carriers probably were not either, so "no progress for 10 ms" proves nothing.
+                forgetHolds();
+            }
+            boolean busy = check(now);
             delay = busy ? MIN_DELAY_NANOS : Math.min(delay * 2, MAX_DELAY_NANOS);
+        }
+    }
+
+    private void forgetHolds() {
+        for (int i = 0; i < scheduler.processorCount; i++) {
+            scheduler.slot(i).monitorSeenTicks = -1;
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Echo's GMP scheduler: the {@link Executor} on which every Echo task (a virtual thread) runs.
@@ -28,7 +27,9 @@ final class Scheduler implements Executor {
      *        others run, it does not jump the queue;
      *      * a task being spawned -> tail of the local queue (spawn order is run order; with one
  *        processor, to the global queue while it holds older overflow, so that stays true);
-     *      * anything else is a wake-up -> the run-next slot, so a woken task runs as soon as
+     *      * a joiner woken by a task that is ending -> tail too (a fan-out/join loop then runs
+ *        the siblings first and joins them without parking once per join);
+ *      * anything else is a wake-up -> the run-next slot, so a woken task runs as soon as
      *        the waker parks (a channel hand-off costs a hand-off, not a trip through queues).
      *        The task it displaces goes to the tail.
      *  - Called anywhere else (plain threads, JDK timer threads, the monitor, a worker without
@@ -89,7 +90,7 @@ final class Scheduler implements Executor {
     private final AtomicReferenceArray<Processor> slots;
 
     /** Guards idleProcessors, idleWorkers, workers. */
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
     private final Processor[] idleProcessors;
     private int idleProcessorTop;
     /** Number of idle Ps; written under lock, read without (Go's sched.npidle). */
@@ -147,7 +148,7 @@ final class Scheduler implements Executor {
     }
 
     private void submitLocal(Worker worker, Processor p, Runnable task) {
-        if (task == worker.running || worker.spawning) {
+        if (task == worker.running || worker.spawning || worker.wakingFromFinishedTask) {
             if (processorCount == 1 && (!global.isEmpty() || p.queue.isFull())) {
                 // One processor promises FIFO. The local queue runs before the global one, so
                 // when it is full the newest task goes to the global queue (not the oldest half,
@@ -156,7 +157,7 @@ final class Scheduler implements Executor {
                 return;
             }
             p.queue.push(task, global);
-            if (worker.spawning) {
+            if (task != worker.running) {
                 wakeP();
             }
             return;
@@ -191,13 +192,21 @@ final class Scheduler implements Executor {
             p.state = Processor.SPINNING;
             worker = popIdleWorker();
             if (worker == null) {
-                newWorker(p);
-                return;
+                worker = newWorker(p);
             }
         } finally {
             lock.unlock();
         }
-        worker.handOver(p, true);
+        startOrHandOver(worker, p);
+    }
+
+    /** Outside the lock (starting a thread takes a while): a new worker starts with its P. */
+    private static void startOrHandOver(Worker worker, Processor p) {
+        if (worker.getState() == Thread.State.NEW) {
+            worker.start();
+        } else {
+            worker.handOver(p, true);
+        }
     }
 
     // ## Idle processors and workers ##
@@ -294,11 +303,11 @@ final class Scheduler implements Executor {
         return w;
     }
 
-    /** Under lock: starts a worker that begins with {@code first}, counted as spinning. */
-    private void newWorker(Processor first) {
+    /** Under lock: a worker that will begin with {@code first}, counted as spinning; not started. */
+    private Worker newWorker(Processor first) {
         Worker w = new Worker(this, name + "-worker-" + workerSequence++, first);
         workers.add(w);
-        w.start();
+        return w;
     }
 
     void workerExited(Worker worker) {
@@ -386,15 +395,13 @@ final class Scheduler implements Executor {
             spinning.incrementAndGet();
             worker = popIdleWorker();
             if (worker == null) {
-                newWorker(fresh);
+                worker = newWorker(fresh);
             }
         } finally {
             lock.unlock();
         }
         p.queue.drainTo(global);
-        if (worker != null) {
-            worker.handOver(fresh, true);
-        }
+        startOrHandOver(worker, fresh);
         return fresh;
     }
 

@@ -161,27 +161,40 @@ public final class Task<T> {
 
     private void runBody() {
         started = true;
+        FutureState outcome;
+        Object value = null;
+        Throwable failure = null;
+        if (cancelRequested) {
+            outcome = FutureState.CANCELLED;
+        } else {
+            try {
+                value = body.call();
+                outcome = cancelRequested ? FutureState.CANCELLED : FutureState.RESOLVED;
+            } catch (Throwable thrown) {
+                // After cancel(), however the body ends, the task ended by cancellation. A body
+                // that throws CancellationException on its own (something it awaited was
+                // cancelled) is cancelled too: cancellation spreads, as in kotlinx.coroutines.
+                outcome = cancelRequested || thrown instanceof CancellationException
+                        ? FutureState.CANCELLED : FutureState.REJECTED;
+                failure = outcome == FutureState.REJECTED ? thrown : null;
+            }
+        }
+        // Count first: whoever the settle wakes (a join) must already see the task counted.
+        runtime.countOutcome(outcome);
+        // Joiners woken by a finishing task go to the back of the queue, not the run-next slot:
+        // a fan-out/join loop then runs the siblings before the joiner, which finds them done
+        // instead of parking once per join. (A hand-off between running tasks, a channel send,
+        // still uses run-next.)
+        Worker worker = JdkHooks.currentCarrierThread() instanceof Worker w ? w : null;
+        if (worker != null) {
+            worker.wakingFromFinishedTask = true;
+        }
         try {
-            if (cancelRequested) {
-                future.settle(FutureState.CANCELLED, null, null);
-                return;
-            }
-            T value = body.call();
-            if (cancelRequested) {
-                future.settle(FutureState.CANCELLED, null, null);
-            } else {
-                future.settle(FutureState.RESOLVED, value, null);
-            }
-        } catch (Throwable failure) {
-            // After cancel(), however the body ends, the task ended by cancellation. A body that
-            // throws CancellationException on its own (something it awaited was cancelled) is
-            // cancelled too: cancellation spreads, as in kotlinx.coroutines.
-            if (cancelRequested || failure instanceof CancellationException) {
-                future.settle(FutureState.CANCELLED, null, null);
-            } else {
-                future.settle(FutureState.REJECTED, null, failure);
-            }
+            future.settle(outcome, outcome == FutureState.RESOLVED ? value : null, failure);
         } finally {
+            if (worker != null) {
+                worker.wakingFromFinishedTask = false;
+            }
             runtime.taskFinished(this);
         }
     }

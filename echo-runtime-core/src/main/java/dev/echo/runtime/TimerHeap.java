@@ -3,7 +3,6 @@ package dev.echo.runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Reactor's timers: a 4-ary min-heap of deadlines, each waking a parked task or running a
@@ -75,7 +74,7 @@ final class TimerHeap {
         }
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
     private Entry[] heap = new Entry[64];
     private int size;
     private long sequence;

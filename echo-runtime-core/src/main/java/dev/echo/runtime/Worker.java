@@ -19,6 +19,8 @@ final class Worker extends Thread {
     Runnable running;
     /** True while this worker starts a task (Task.start): the new task goes to the tail. */
     boolean spawning;
+    /** True while a task on this worker settles its future as it ends: joiners go to the tail. */
+    boolean wakingFromFinishedTask;
     /** True while this worker polls the Reactor holding no P: wake-ups it causes are deferred. */
     boolean pollingWithoutProcessor;
     private boolean isSpinning;

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -319,5 +320,88 @@ class DeadlockDetectionTest {
         });
         t.start();
         return t;
+    }
+
+    /**
+     * Two CPU loops hold both processors while work waits, so the monitor retires one
+     * processor and gives its slot to a fresh one. When the task on the retired processor ends,
+     * it settles its future and then wakes its waiters (main among them) on its own carrier;
+     * meanwhile every processor in a slot may be idle. That is not a deadlock: main is about to
+     * be woken. (Many short callbacks on the future make the window between settling and waking
+     * main wide; a trigger callback, run first, makes the slot processors go idle inside it.)
+     */
+    @Test
+    void aTaskStillWakingItsWaitersOnARetiredProcessorIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = runtime(2, "nodlretired")) {
+            Promise<Void> trigger = new Promise<>();
+            Promise<Task<?>> onRetired = new Promise<>();
+            AtomicReference<Task<?>> joinedByMain = new AtomicReference<>();
+            CountDownLatch registered = new CountDownLatch(1);
+            AtomicReference<Throwable> registrarFailure = new AtomicReference<>();
+            int callbacks = 300_000;
+            Thread registrar = new Thread(() -> {
+                try {
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> joinedByMain.get() != null && joinedByMain.get().future().waiterCount() == 1);
+                    EchoFuture<?> future = joinedByMain.get().future();
+                    for (int i = 0; i < callbacks; i++) {
+                        future.whenComplete((v, e) -> Tests.busyWait(Duration.ofNanos(1_000)));
+                    }
+                    future.whenComplete((v, e) -> trigger.resolve(null)); // registered last, runs first
+                } catch (Throwable t) {
+                    registrarFailure.set(t);
+                } finally {
+                    registered.countDown();
+                }
+            }, "registrar");
+            registrar.start();
+
+            Callable<Long> cpuLoop = () -> {
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                long nextFiller = System.nanoTime();
+                int fillers = 0;
+                while (System.nanoTime() - end < 0) {
+                    Task<?> retired = onRetired.isDone() ? onRetired.future().resultNow() : null;
+                    if (retired == null && onRetiredProcessor()) {
+                        onRetired.resolve(Echo.currentTask());
+                        continue;
+                    }
+                    if (retired != null && retired != Echo.currentTask()) {
+                        return 1L; // the other loop: its processor was not retired
+                    }
+                    if (retired != null && registered.getCount() == 0) {
+                        return 42L;
+                    }
+                    if (retired == null && fillers < 100 && System.nanoTime() - nextFiller >= 0) {
+                        Echo.spawn(() -> null); // work waiting behind the loops: a reason to hand off
+                        fillers++;
+                        nextFiller = System.nanoTime() + 2_000_000L;
+                    }
+                    Thread.onSpinWait();
+                }
+                throw new AssertionError("no processor was retired within 20 s");
+            };
+
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                Task<Long> a = Echo.spawn("loop-a", cpuLoop);
+                Task<Long> b = Echo.spawn("loop-b", cpuLoop);
+                Echo.spawn("small", () -> trigger.future().await());
+                Task<?> onRetiredProcessor = onRetired.future().await();
+                Task<Long> other = onRetiredProcessor == a ? b : a;
+                other.join();
+                @SuppressWarnings("unchecked")
+                Task<Long> last = (Task<Long>) onRetiredProcessor;
+                joinedByMain.set(last);
+                return last.join();
+            }));
+            registrar.join(30_000);
+            assertThat(registrarFailure.get()).isNull();
+            assertThat(thrown).as("block() of a main task that was about to be woken").isNull();
+        }
+    }
+
+    /** Inside a task: is the processor of the carrying worker retired? */
+    private static boolean onRetiredProcessor() {
+        return JdkHooks.currentCarrierThread() instanceof Worker w && w.processor != null && w.processor.retired;
     }
 }

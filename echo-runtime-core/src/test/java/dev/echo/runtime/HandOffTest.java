@@ -18,26 +18,9 @@ class HandOffTest {
     record Outcome(int othersDone, boolean spinnerDoneWhenOthersWere, long spinnerEnd, long lastOtherEnd) {
     }
 
+    /** One CPU loop, then {@code others} small tasks spawned right away. */
     private static Outcome spinnerWithOthers(EchoRuntime runtime, Duration spin, int others) {
-        return runtime.block(() -> {
-            long[] spinnerEnd = new long[1];
-            Task<Void> spinner = Echo.spawn("spinner", () -> {
-                Tests.busyWait(spin);
-                spinnerEnd[0] = System.nanoTime();
-                return null;
-            });
-            List<Task<Long>> small = new ArrayList<>();
-            for (int i = 0; i < others; i++) {
-                small.add(Echo.spawn(() -> System.nanoTime()));
-            }
-            long last = 0;
-            for (Task<Long> t : small) {
-                last = Math.max(last, t.join());
-            }
-            boolean spinnerDone = spinner.future().isDone();
-            spinner.join();
-            return new Outcome(small.size(), spinnerDone, spinnerEnd[0], last);
-        });
+        return spinnersWithOthers(runtime, 1, spin, Duration.ZERO, others);
     }
 
     @Test
@@ -54,12 +37,146 @@ class HandOffTest {
         }
     }
 
+
+    /**
+     * Holds every processor with CPU loops for {@code spin}; while no hand-off has happened, the
+     * loops keep spawning no-op tasks, so work waits behind them (a reason to hand off).
+     */
+    private static void holdEveryProcessor(EchoRuntime runtime, Duration spin) {
+        runtime.block(() -> {
+            List<Task<Void>> loops = new ArrayList<>();
+            for (int i = 0; i < runtime.processors(); i++) {
+                loops.add(Echo.spawn(() -> {
+                    long end = System.nanoTime() + spin.toNanos();
+                    long nextFiller = System.nanoTime();
+                    while (System.nanoTime() - end < 0) {
+                        if (System.nanoTime() - nextFiller >= 0 && Echo.runtime().stats().handOffs() == 0) {
+                            Echo.spawn(() -> { });
+                            nextFiller = System.nanoTime() + 2_000_000L;
+                        }
+                        Thread.onSpinWait();
+                    }
+                }));
+            }
+            for (Task<Void> t : loops) {
+                t.join();
+            }
+            return null;
+        });
+    }
+
+    /** After a hand-off the runtime keeps working normally (the retired processor is given up). */
+    @Test
+    void afterAHandOffTheRuntimeKeepsRunningTasksCorrectly() {
+        try (EchoRuntime runtime = Tests.runtime(2, "afterhandoff")) {
+            holdEveryProcessor(runtime, Duration.ofMillis(300));
+            assertThat(runtime.stats().handOffs()).as("hand-offs while every processor was held").isGreaterThanOrEqualTo(1);
+            for (int round = 0; round < 3; round++) {
+                int sum = runtime.block(() -> {
+                    List<Task<Integer>> tasks = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        int v = i;
+                        tasks.add(Echo.spawn(() -> {
+                            Echo.yieldNow();
+                            return v;
+                        }));
+                    }
+                    int s = 0;
+                    for (Task<Integer> t : tasks) {
+                        s += t.join();
+                    }
+                    return s;
+                });
+                assertThat(sum).isEqualTo(4950);
+            }
+            assertThat(runtime.stats().processors()).hasSize(2);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    runtime.stats().processors().stream().allMatch(p -> p.state().equals("idle")));
+        }
+    }
+
+    /** Holder of a class initializer that blocks: a virtual thread inside it pins its carrier. */
+    static final class SlowInit {
+        static final long READY_AT;
+
+        static {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            READY_AT = System.nanoTime();
+        }
+
+        private SlowInit() {
+        }
+    }
+
+    /** Called from class initializers; lives in the (already initialised) test class. */
+    static long sleepThenNow() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return System.nanoTime();
+    }
+
+    static final class SlowInitA {
+        static final long READY_AT = sleepThenNow();
+
+        private SlowInitA() {
+        }
+    }
+
+    static final class SlowInitB {
+        static final long READY_AT = sleepThenNow();
+
+        private SlowInitB() {
+        }
+    }
+
+    /** Two carriers pinned at once (every processor held): the monitor hands one off. */
+    @Test
+    void withTwoProcessorsBothCarriersPinnedAreHandedOff() {
+        try (EchoRuntime runtime = Tests.runtime(2, "pinned2")) {
+            long[] result = runtime.block(() -> {
+                Task<Long> a = Echo.spawn("pinned-a", () -> SlowInitA.READY_AT);
+                Task<Long> b = Echo.spawn("pinned-b", () -> SlowInitB.READY_AT);
+                Echo.sleep(Duration.ofMillis(30)); // both initialisers are under way
+                List<Task<Long>> others = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    others.add(Echo.spawn(() -> System.nanoTime()));
+                }
+                long last = 0;
+                for (Task<Long> t : others) {
+                    last = Math.max(last, t.join());
+                }
+                return new long[] {last, Math.min(a.join(), b.join())};
+            });
+            assertThat(result[0]).as("the others finished before either pinned initialiser did")
+                    .isLessThan(result[1]);
+            assertThat(runtime.stats().handOffs()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+
     /**
      * Spawns {@code spinners} CPU loops that hold every processor, then {@code others} small
      * tasks; returns when all are done. The small ones can only run if the monitor retires a
      * held processor and gives its slot to a fresh one on another carrier.
      */
     private static Outcome allProcessorsHeldWithOthers(EchoRuntime runtime, int spinners, Duration spin, int others) {
+        // main holds its P too for a moment, so every P is busy when the small tasks arrive
+        return spinnersWithOthers(runtime, spinners, spin, Duration.ofMillis(30), others);
+    }
+
+    /**
+     * Spawns {@code spinners} CPU loops, keeps main busy for {@code mainHold}, then spawns
+     * {@code others} small tasks and joins everything; the Outcome says who finished first.
+     */
+    private static Outcome spinnersWithOthers(EchoRuntime runtime, int spinners, Duration spin, Duration mainHold,
+                                              int others) {
         return runtime.block(() -> {
             long[] spinnerEnd = new long[1];
             List<Task<Void>> spinning = new ArrayList<>();
@@ -72,7 +189,7 @@ class HandOffTest {
                     return null;
                 }));
             }
-            Tests.busyWait(Duration.ofMillis(30)); // main holds its P too: every P is busy now
+            Tests.busyWait(mainHold);
             List<Task<Long>> small = new ArrayList<>();
             for (int i = 0; i < others; i++) {
                 small.add(Echo.spawn(() -> System.nanoTime()));
@@ -118,51 +235,6 @@ class HandOffTest {
             RuntimeStats stats = runtime.stats();
             assertThat(stats.handOffs()).isGreaterThanOrEqualTo(1);
             assertThat(stats.processors()).as("still exactly two processors").hasSize(2);
-        }
-    }
-
-    /** After a hand-off the runtime keeps working normally (the retired processor is given up). */
-    @Test
-    void afterAHandOffTheRuntimeKeepsRunningTasksCorrectly() {
-        try (EchoRuntime runtime = Tests.runtime(2, "afterhandoff")) {
-            allProcessorsHeldWithOthers(runtime, 2, Duration.ofMillis(150), 5);
-            assertThat(runtime.stats().handOffs()).isGreaterThanOrEqualTo(1);
-            for (int round = 0; round < 3; round++) {
-                int sum = runtime.block(() -> {
-                    List<Task<Integer>> tasks = new ArrayList<>();
-                    for (int i = 0; i < 100; i++) {
-                        int v = i;
-                        tasks.add(Echo.spawn(() -> {
-                            Echo.yieldNow();
-                            return v;
-                        }));
-                    }
-                    int s = 0;
-                    for (Task<Integer> t : tasks) {
-                        s += t.join();
-                    }
-                    return s;
-                });
-                assertThat(sum).isEqualTo(4950);
-            }
-            assertThat(runtime.stats().processors()).hasSize(2);
-        }
-    }
-
-    /** Holder of a class initializer that blocks: a virtual thread inside it pins its carrier. */
-    static final class SlowInit {
-        static final long READY_AT;
-
-        static {
-            try {
-                Thread.sleep(400);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            READY_AT = System.nanoTime();
-        }
-
-        private SlowInit() {
         }
     }
 

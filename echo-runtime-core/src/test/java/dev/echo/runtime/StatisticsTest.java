@@ -203,4 +203,29 @@ class StatisticsTest {
                     TaskStatus.RUNNING, TaskStatus.WAITING);
         }
     }
+
+    /**
+     * Once join() has returned, the counters include the task: a snapshot taken then must not
+     * miss a task that is finished as far as its joiner can tell. (Short callbacks registered
+     * before the join run after the joiner is woken, on the task's own thread; they keep the
+     * task busy for a while after it settled.)
+     */
+    @Test
+    void countersIncludeATaskOnceItsJoinHasReturned() {
+        try (EchoRuntime runtime = Tests.runtime(2, "countersnow")) {
+            Promise<Void> go = new Promise<>();
+            Task<Integer> task = runtime.spawn(() -> {
+                go.future().await();
+                return 1;
+            });
+            for (int i = 0; i < 200_000; i++) {
+                task.future().whenComplete((v, e) -> Tests.busyWait(Duration.ofNanos(1_000)));
+            }
+            go.resolve(null);
+            assertThat(task.join()).isEqualTo(1);
+            RuntimeStats stats = runtime.stats();
+            assertThat(stats.tasksCompleted()).as("completed tasks counted right after join returned").isEqualTo(1);
+            assertThat(stats.tasksLive()).as("live tasks right after join returned").isZero();
+        }
+    }
 }

@@ -133,7 +133,6 @@ class TaskTest {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             System.out.println("[TaskTest] 1,000,000 tasks spawned and joined on 2 processors in " + took.toMillis() + " ms");
             assertThat(sum).isEqualTo((long) n * (n - 1) / 2);
-            assertThat(runtime.stats().tasksCompleted()).isGreaterThanOrEqualTo(n);
             assertThat(took).as("a few seconds at most").isLessThan(Duration.ofSeconds(10));
         }
     }

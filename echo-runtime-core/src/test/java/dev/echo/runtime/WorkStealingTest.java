@@ -78,13 +78,11 @@ class WorkStealingTest {
                 }
                 return null;
             });
-            // Processors, not carriers: a processor may move between carrier threads (an idle
-            // worker parks, another is woken with the processor), so count runs per processor.
+            // Per processor, not per carrier: a hand-off (e.g. when the OS descheduled a carrier)
+            // moves a processor to another carrier.
+            List<ProcessorStats> ps = runtime.stats().processors();
             assertThat(perCarrier).hasSizeGreaterThanOrEqualTo(2);
-            List<ProcessorStats> processors = runtime.stats().processors();
-            long smallest = processors.stream().mapToLong(ProcessorStats::tasksRun).min().orElse(0);
-            assertThat(smallest).as("the less loaded processor's share of 100 CPU-bound tasks: %s (carriers %s)",
-                    processors, perCarrier).isGreaterThanOrEqualTo(10);
+            assertThat(ps).as("each processor's share of 100 tasks: %s", ps).allMatch(p -> p.tasksRun() >= 10);
         }
     }
 }

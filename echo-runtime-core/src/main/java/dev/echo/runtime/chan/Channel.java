@@ -145,7 +145,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     static final Object CLOSED = new Object();
 
     private static final int INITIAL_BUFFER = 16;
-    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
+    /**
+     * Longest timeout measured, about 73 years, the runtime's cap (EchoFuture.MAX_WAIT_NANOS):
+     * nanoTime() + it cannot overflow, so the Reactor's timer heap can order the deadline.
+     */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
     private static final Received<?> EMPTY_RESULT = new Received.Empty<>();
     private static final Received<?> CLOSED_RESULT = new Received.Closed<>();
     private static final AtomicLong IDS = new AtomicLong();
@@ -163,7 +167,10 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
 
     // Guarded by lock.
     private Object[] buffer;
+    /** Index of the oldest buffered value. */
     private int head;
+    /** Index where the next buffered value goes: (head + count) modulo buffer.length. */
+    private int tail;
     private int count;
     private final WaitQueue senders = new WaitQueue();
     private final WaitQueue receivers = new WaitQueue();
@@ -454,8 +461,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             if (count == buffer.length) {
                 growBuffer();
             }
-            buffer[(head + count) % buffer.length] = value;
-            count++;
+            append(value);
             return true;
         }
         return false;
@@ -471,12 +477,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         if (count > 0) {
             Object value = buffer[head];
             buffer[head] = null;
-            head = (head + 1) % buffer.length;
+            head = next(head);
             count--;
             WaitNode sender = dequeueSender();
             if (sender != null) {
-                buffer[(head + count) % buffer.length] = sender.item;
-                count++;
+                append(sender.item);
             }
             return value;
         }
@@ -538,6 +543,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         lock.lock();
     }
 
+    /** Takes the lock if it is free now (for Select's lockAll, which never waits holding one). */
+    boolean tryLock() {
+        return lock.tryLock();
+    }
+
     /** Releases the lock, then wakes the waiter an operation under it claimed, if any. */
     void unlock() {
         Waiter toWake = pendingWake;
@@ -573,13 +583,25 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         }
     }
 
+    private void append(Object value) {
+        buffer[tail] = value;
+        tail = next(tail);
+        count++;
+    }
+
+    /** The ring index after {@code index}; a compare instead of a division under the lock. */
+    private int next(int index) {
+        return index + 1 == buffer.length ? 0 : index + 1;
+    }
+
     private void growBuffer() {
         Object[] grown = new Object[(int) Math.min(capacity, 2L * buffer.length)];
-        for (int i = 0; i < count; i++) {
-            grown[i] = buffer[(head + i) % buffer.length];
+        for (int i = 0, from = head; i < count; i++, from = next(from)) {
+            grown[i] = buffer[from];
         }
         buffer = grown;
         head = 0;
+        tail = count;
     }
 
     @SuppressWarnings("unchecked")
@@ -595,9 +617,8 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
 
     /**
      * The {@link System#nanoTime()} instant {@code timeout} from now, never equal to
-     * {@link Parking#NO_DEADLINE}; a zero or negative timeout gives a deadline already passed.
-     * Deadlines are compared by difference, as nanoTime requires, so timeouts are capped at
-     * about 146 years to keep that difference positive.
+     * {@link Parking#NO_DEADLINE}; a zero or negative timeout gives a deadline already passed,
+     * and timeouts beyond {@link #MAX_TIMEOUT_NANOS} are cut to it.
      */
     static long deadline(Duration timeout) {
         long nanos;

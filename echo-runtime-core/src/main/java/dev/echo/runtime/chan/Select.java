@@ -2,9 +2,7 @@ package dev.echo.runtime.chan;
 
 import dev.echo.runtime.Parking;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -45,7 +43,8 @@ import java.util.function.Supplier;
  * <p>Handlers run on the calling thread after the operation has completed and every channel lock
  * has been released; what a handler returns, {@code run()} returns, and what it throws,
  * {@code run()} throws. A {@code Select} may be {@code run()} many times (a Go
- * {@code for { select { ... } }} loop); it is not thread-safe, so build and run it in one task.
+ * {@code for { select { ... } }} loop), each run independent of the others. Building it is not
+ * thread-safe; once built and safely published, it may be run by several threads at once.
  *
  * @param <R> what the handlers return
  */
@@ -60,8 +59,11 @@ public final class Select<R> {
      * run():
      *   1. Draw a uniformly random permutation of the cases (poll order) and take the distinct
      *      channels in ascending Channel.id (lock order).
-     *   2. Lock every channel, in lock order. With all of them held no other party can change
-     *      any of them, so the pass below sees one consistent instant.
+     *   2. Lock every channel, in lock order (lockAll). With all of them held no other party can
+     *      change any of them, so the pass below sees one consistent instant. Only the first
+     *      lock is waited for while holding nothing; the others are tried, and if one is busy
+     *      the select lets go of all, waits for that one alone, and starts again. So a select
+     *      never parks (in the lock) while holding a channel lock.
      *   3. Pass 1: in poll order, try each case as a non-waiting operation (Channel.pollLocked,
      *      Channel.offerLocked, or the closed check of a send). The first case that can proceed
      *      completes (it is the first ready case of a random permutation, hence uniformly random
@@ -82,20 +84,32 @@ public final class Select<R> {
      *       before we stop acting. Hence no rollback is ever needed.
      *   S2. A select cannot complete with itself: its nodes are passive (enqueued), and only an
      *       active party (one in pass 1 or in a plain operation) dequeues nodes.
-     *   S3. Holding several locks at once is deadlock-free because every multi-lock holder
-     *       takes them in ascending id order, and a single-lock holder takes no other lock.
+     *   S3. No task waits for a lock while holding another: lockAll only tries the locks after
+     *       the first, and every single-channel operation holds one lock at a time. Ascending id
+     *       order on top keeps two selects over the same channels from retrying in lockstep.
      *
-     * Memory-ordering protocol: as in Channel (steps 1-6 there); the select adds only that
-     * pass 2's enqueues are published by the unlocks of step 5, and that the winner's node is
-     * read after the volatile read of the state in Waiter.await.
+     * Memory-ordering protocol (Channel's steps, seen from a select):
+     *   1. Pass 1 reads and changes channel state only under the locks of run() step 2; the
+     *      claims it makes on other parties' waiters are Channel's step 2.
+     *   2. Pass 2 fills in each node (a send case's value) before enqueueing it under its
+     *      channel's lock; the unlocks publish the nodes to counterparts.
+     *   3. A counterpart writes the outcome into the one node it unlinked, then CASes the state
+     *      from WAITING to that node's index (release).
+     *   4. Waiter.await reads the state (volatile, the acquire for step 3), and only then is the
+     *      winning node's item or closed flag read and its handler run.
+     *   5. If our own CAS to CANCELLED wins (timeout, cancellation), no counterpart's outcome
+     *      applies to us; a value a counterpart wrote into a receive node before losing its CAS
+     *      is never read.
+     *   6. Pass 3 unlinks the losing nodes under each channel's lock in turn; a counterpart that
+     *      meets one before that fails its claim and drops it (Channel invariant I5).
      *
      * Rejected alternatives:
-     *   - Registering case by case without holding all locks (kotlinx.coroutines' approach):
-     *     then a case found ready in a later registration races with counterparts that already
-     *     see the earlier nodes, so the select must claim itself first and roll back when the
-     *     counterpart turns out to be gone, and a rollback can make a third party drop one of our
-     *     live nodes. Go's hold-all-locks pass avoids the question at the cost of holding k locks
-     *     for the duration of k short checks.
+     *   - Registering case by case without holding all locks (as kotlinx.coroutines' select
+     *     does over its lock-free channels): a case found ready in a later registration then
+     *     races with counterparts that already see the earlier registrations, so the select
+     *     needs a registration state that counterparts respect, or must claim itself and roll
+     *     back (and a rollback can make a third party drop one of our live nodes). Go's
+     *     all-locks pass avoids the question, at the cost of holding k locks for k short checks.
      *   - Polling the cases in a loop: burns CPU and cannot be fair to waiters in FIFO order.
      *   - A random start index instead of a random permutation: not uniform (with cases 0,1,2
      *     and only 0 and 1 ready, case 0 would win two times in three).
@@ -109,15 +123,19 @@ public final class Select<R> {
     private static final int RECEIVE_OR_CLOSED = 1;
     private static final int SEND = 2;
 
-    private record Case(Channel<?> channel, int kind, Object value, Object handler) {
-    }
-
-    private final List<Case> cases = new ArrayList<>(4);
+    // The cases, case i at index i of each array; written only while the select is built.
+    private Channel<?>[] channels = new Channel<?>[2];
+    private int[] kinds = new int[2];
+    /** The value of a send case; null for receive cases. */
+    private Object[] values = new Object[2];
+    /** A Function for receive cases, a Supplier for send cases. */
+    private Object[] handlers = new Object[2];
+    private int size;
+    /** The distinct channels of the cases in ascending id, kept by add(). */
+    private Channel<?>[] lockOrder = new Channel<?>[0];
     private Duration timeout;
     private Supplier<? extends R> timeoutHandler;
     private Supplier<? extends R> defaultHandler;
-    /** The distinct channels of cases in ascending id; null after a case is added. */
-    private Channel<?>[] lockOrder;
     /**
      * Test knob: poll ready cases in the order they were added (a biased select, like
      * kotlinx's {@code select} as opposed to {@code selectUnbiased}), so that a sequential
@@ -221,35 +239,33 @@ public final class Select<R> {
      *                case is ready, instead of registering
      */
     R run(long deadline, boolean mayWait) {
-        int n = cases.size();
+        int n = size;
         if (n == 0) {
             throw new IllegalStateException(
                     "select has no case: add onReceive, onReceiveOrClosed or onSend before run()");
         }
-        for (Case c : cases) {
-            c.channel.noteCaller();
+        for (int i = 0; i < n; i++) {
+            channels[i].noteCaller();
         }
         int[] pollOrder = pollInDeclarationOrder ? declarationOrder(n) : randomPermutation(n);
-        Channel<?>[] locks = lockOrder();
+        Channel<?>[] locks = lockOrder;
 
-        for (Channel<?> channel : locks) {
-            channel.lock();
-        }
+        lockAll(locks);
         for (int i : pollOrder) {
-            Case c = cases.get(i);
+            Channel<?> channel = channels[i];
             Object outcome;
-            if (c.kind == SEND) {
-                if (c.channel.isClosedLocked()) {
+            if (kinds[i] == SEND) {
+                if (channel.isClosedLocked()) {
                     outcome = Channel.CLOSED;
                 } else {
-                    outcome = c.channel.offerLocked(c.value) ? c.value : Channel.NOTHING;
+                    outcome = channel.offerLocked(values[i]) ? values[i] : Channel.NOTHING;
                 }
             } else {
-                outcome = c.channel.pollLocked();
+                outcome = channel.pollLocked();
             }
             if (outcome != Channel.NOTHING) {
                 unlockAll(locks);
-                return fire(c, outcome);
+                return fire(i, outcome);
             }
         }
         if (!mayWait) {
@@ -258,8 +274,7 @@ public final class Select<R> {
         }
         Waiter waiter = new Waiter(n);
         for (int i = 0; i < n; i++) {
-            Case c = cases.get(i);
-            c.channel.enqueueLocked(waiter.register(i, c.channel, c.kind == SEND, c.value));
+            channels[i].enqueueLocked(waiter.register(i, channels[i], kinds[i] == SEND, values[i]));
         }
         unlockAll(locks);
 
@@ -268,18 +283,18 @@ public final class Select<R> {
             return timeoutHandler.get();
         }
         WaitNode node = waiter.node(winner);
-        return fire(cases.get(winner), node.closed ? Channel.CLOSED : node.item);
+        return fire(winner, node.closed ? Channel.CLOSED : node.item);
     }
 
     @Override
     public String toString() {
         StringBuilder description = new StringBuilder("Select[");
-        for (Case c : cases) {
-            description.append(switch (c.kind) {
+        for (int i = 0; i < size; i++) {
+            description.append(switch (kinds[i]) {
                 case SEND -> "send to ";
                 case RECEIVE -> "receive from ";
                 default -> "receive-or-closed from ";
-            }).append(c.channel).append(", ");
+            }).append(channels[i]).append(", ");
         }
         if (timeoutHandler != null) {
             description.append("timeout ").append(timeout).append(", ");
@@ -287,63 +302,93 @@ public final class Select<R> {
         if (defaultHandler != null) {
             description.append("default, ");
         }
-        return description.append(cases.size()).append(" cases]").toString();
+        return description.append(size).append(" cases]").toString();
     }
 
     private Select<R> add(Channel<?> channel, int kind, Object value, Object handler) {
         Objects.requireNonNull(channel, "channel");
-        cases.add(new Case(channel, kind, value, handler));
-        lockOrder = null;
+        if (size == channels.length) {
+            channels = Arrays.copyOf(channels, 2 * size);
+            kinds = Arrays.copyOf(kinds, 2 * size);
+            values = Arrays.copyOf(values, 2 * size);
+            handlers = Arrays.copyOf(handlers, 2 * size);
+        }
+        channels[size] = channel;
+        kinds[size] = kind;
+        values[size] = value;
+        handlers[size] = handler;
+        size++;
+        lockOrder = withChannel(lockOrder, channel);
         return this;
     }
 
+    /** {@code sorted} (distinct channels in ascending id) with {@code channel} inserted. */
+    private static Channel<?>[] withChannel(Channel<?>[] sorted, Channel<?> channel) {
+        int at = sorted.length;
+        while (at > 0 && sorted[at - 1].id > channel.id) {
+            at--;
+        }
+        if (at > 0 && sorted[at - 1] == channel) {
+            return sorted;
+        }
+        Channel<?>[] grown = new Channel<?>[sorted.length + 1];
+        System.arraycopy(sorted, 0, grown, 0, at);
+        grown[at] = channel;
+        System.arraycopy(sorted, at, grown, at + 1, sorted.length - at);
+        return grown;
+    }
+
     @SuppressWarnings("unchecked")
-    private R fire(Case c, Object outcome) {
-        return switch (c.kind) {
+    private R fire(int i, Object outcome) {
+        return switch (kinds[i]) {
             case SEND -> {
                 if (outcome == Channel.CLOSED) {
-                    throw new ChannelClosedException("send on closed channel (select case on " + c.channel + ")");
+                    throw new ChannelClosedException("send on closed channel (select case on " + channels[i] + ")");
                 }
-                yield ((Supplier<? extends R>) c.handler).get();
+                yield ((Supplier<? extends R>) handlers[i]).get();
             }
             case RECEIVE -> {
                 if (outcome == Channel.CLOSED) {
-                    throw new ChannelClosedException("receive on closed channel (select case on " + c.channel
+                    throw new ChannelClosedException("receive on closed channel (select case on " + channels[i]
                             + "; use onReceiveOrClosed to handle the close)");
                 }
-                yield ((Function<Object, ? extends R>) c.handler).apply(outcome);
+                yield ((Function<Object, ? extends R>) handlers[i]).apply(outcome);
             }
-            default -> ((Function<Received<?>, ? extends R>) c.handler).apply(outcome == Channel.CLOSED
+            default -> ((Function<Received<?>, ? extends R>) handlers[i]).apply(outcome == Channel.CLOSED
                     ? new Received.Closed<>() : new Received.Value<>(outcome));
         };
     }
 
-    private Channel<?>[] lockOrder() {
-        Channel<?>[] order = lockOrder;
-        if (order == null) {
-            order = distinctById(cases);
-            lockOrder = order;
-        }
-        return order;
-    }
-
-    /** The distinct channels of {@code cases} in ascending id (insertion sort: selects are small). */
-    private static Channel<?>[] distinctById(List<Case> cases) {
-        Channel<?>[] sorted = new Channel<?>[cases.size()];
-        int size = 0;
-        for (Case c : cases) {
-            int at = size;
-            while (at > 0 && sorted[at - 1].id > c.channel.id) {
-                at--;
+    /**
+     * Locks every channel of {@code locks} (ascending id) without ever waiting for one lock while
+     * holding another: waits for the first, tries the rest, and on a busy one releases all,
+     * waits for the busy one alone (then releases it), and starts over.
+     */
+    private static void lockAll(Channel<?>[] locks) {
+        int first = 0;
+        for (;;) {
+            locks[first].lock();
+            int held = 0;
+            boolean all = true;
+            for (int i = 0; i < locks.length && all; i++) {
+                if (i != first) {
+                    all = locks[i].tryLock();
+                    if (!all) {
+                        held = i;
+                    }
+                }
             }
-            if (at > 0 && sorted[at - 1] == c.channel) {
-                continue;
+            if (all) {
+                return;
             }
-            System.arraycopy(sorted, at, sorted, at + 1, size - at);
-            sorted[at] = c.channel;
-            size++;
+            for (int i = 0; i < held; i++) {
+                if (i != first) {
+                    locks[i].unlock();
+                }
+            }
+            locks[first].unlock();
+            first = held;
         }
-        return size == sorted.length ? sorted : Arrays.copyOf(sorted, size);
     }
 
     /** Unlocks in reverse lock order; each unlock wakes the counterpart pass 1 claimed there. */

@@ -78,8 +78,8 @@ public class BufferedChannelLincheckTest {
     @Test
     void isLinearizableUnderModelChecking() {
         new ModelCheckingOptions()
-                .iterations(7 * SCALE)
-                .invocationsPerIteration(250)
+                .iterations(8 * SCALE)
+                .invocationsPerIteration(150)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(2)

@@ -2,9 +2,9 @@ package dev.echo.runtime.chan;
 
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.runtime.Task;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -31,12 +31,14 @@ import java.util.function.IntFunction;
  *   -Dexec.classpathScope=test -Dexec.args="--add-opens java.base/java.lang=ALL-UNNAMED \
  *   -Xms1g -Xmx1g -cp %classpath dev.echo.runtime.chan.ChannelBench"
  * </pre>
- * Each cell is the median of {@value #MEASURED} runs after {@value #WARMUP} warm-up runs.
+ * Each cell runs in fresh JVMs (see {@link #main}); results depend on the order in which
+ * cells share a JVM otherwise (JIT profiles, carrier threads left over).
  */
 final class ChannelBench {
 
+    private static final int FORKS = 2;
     private static final int WARMUP = 3;
-    private static final int MEASURED = 7;
+    private static final int MEASURED = 5;
     private static final int PING_PONG_ROUNDS = 200_000;
     private static final int RING_SIZE = 503;
     private static final int RING_HOPS = 500_000;
@@ -253,93 +255,124 @@ final class ChannelBench {
         double measure(Parties parties, IntFunction<Pipe> pipes);
     }
 
-    private static double median(Metric metric, Parties parties, IntFunction<Pipe> pipes) {
-        for (int i = 0; i < WARMUP; i++) {
-            metric.measure(parties, pipes);
-        }
-        double[] runs = new double[MEASURED];
-        for (int i = 0; i < MEASURED; i++) {
-            runs[i] = metric.measure(parties, pipes);
-        }
-        Arrays.sort(runs);
-        return runs[MEASURED / 2];
-    }
+    private static final List<String> BENCHMARKS = List.of("ping-pong", "ring", "4x4");
+    private static final List<String> COLUMNS = List.of("echo virtual", "jdk virtual", "echo tasks", "jdk tasks");
 
-    public static void main(String[] args) {
-        IntFunction<Pipe> echoUnbuffered = capacity -> echo(Channel.unbuffered());
-        IntFunction<Pipe> echoBuffered = capacity -> echo(Channel.buffered(capacity));
-        IntFunction<Pipe> synchronousQueue = capacity -> jdk(new SynchronousQueue<>());
-        IntFunction<Pipe> arrayBlockingQueue = capacity -> jdk(new ArrayBlockingQueue<>(capacity));
+    /**
+     * No arguments: every cell, each in {@value #FORKS} fresh JVMs (same flags and class path),
+     * printed as a table. {@code cell BENCHMARK echo|jdk virtual|tasks}: one cell in this JVM,
+     * printing one {@code RESULT} line per measured run. {@code profile ...}: one cell for 20 s,
+     * for a profiler.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            table();
+            return;
+        }
+        boolean profile = args[0].equals("profile");
+        String benchmark = args[1];
+        boolean echo = args[2].equals("echo");
+        Metric metric = switch (benchmark) {
+            case "ping-pong" -> ChannelBench::pingPong;
+            case "ring" -> ChannelBench::threadRing;
+            case "4x4" -> ChannelBench::producersConsumers;
+            default -> throw new IllegalArgumentException("no benchmark " + benchmark + "; known: " + BENCHMARKS);
+        };
+        IntFunction<Pipe> pipes = benchmark.equals("4x4")
+                ? (echo ? capacity -> echo(Channel.buffered(capacity)) : capacity -> jdk(new ArrayBlockingQueue<>(capacity)))
+                : (echo ? capacity -> echo(Channel.unbuffered()) : capacity -> jdk(new SynchronousQueue<>()));
         int processors = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "ChannelBench: %s %s, %d CPUs, virtual-thread parallelism %s, Echo processors %d%n",
-                System.getProperty("java.vm.name"), Runtime.version(), processors,
-                System.getProperty("jdk.virtualThreadScheduler.parallelism", String.valueOf(processors)), processors);
-        System.out.printf(Locale.ROOT, "median of %d runs after %d warm-up runs%n%n", MEASURED, WARMUP);
         try (EchoRuntime runtime = EchoRuntime.builder().processors(processors).name("bench")
                 .shutdownGrace(Duration.ofSeconds(1)).build()) {
-            Parties virtual = virtualThreads();
-            Parties tasks = echoTasks(runtime);
-            List<String> only = List.of(args);
-            if (!only.isEmpty()) {
-                profile(only, virtual, tasks, echoUnbuffered, echoBuffered, synchronousQueue, arrayBlockingQueue);
+            Parties parties = args[3].equals("tasks") ? echoTasks(runtime) : virtualThreads();
+            if (profile) {
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < end) {
+                    System.out.printf(Locale.ROOT, "%s: %.1f%n", List.of(args), metric.measure(parties, pipes));
+                }
                 return;
             }
-            row("ping-pong, ns per round trip", "SynchronousQueue",
-                    median(ChannelBench::pingPong, virtual, echoUnbuffered),
-                    median(ChannelBench::pingPong, virtual, synchronousQueue),
-                    median(ChannelBench::pingPong, tasks, echoUnbuffered),
-                    median(ChannelBench::pingPong, tasks, synchronousQueue));
-            row("503-ring, ns per hop", "SynchronousQueue",
-                    median(ChannelBench::threadRing, virtual, echoUnbuffered),
-                    median(ChannelBench::threadRing, virtual, synchronousQueue),
-                    median(ChannelBench::threadRing, tasks, echoUnbuffered),
-                    median(ChannelBench::threadRing, tasks, synchronousQueue));
-            row("4x4 cap 1024, Mmsg/s", "ArrayBlockingQueue",
-                    median(ChannelBench::producersConsumers, virtual, echoBuffered),
-                    median(ChannelBench::producersConsumers, virtual, arrayBlockingQueue),
-                    median(ChannelBench::producersConsumers, tasks, echoBuffered),
-                    median(ChannelBench::producersConsumers, tasks, arrayBlockingQueue));
+            for (int i = 0; i < WARMUP; i++) {
+                metric.measure(parties, pipes);
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long operations = switch (benchmark) {
+                case "ping-pong" -> PING_PONG_ROUNDS;
+                case "ring" -> RING_HOPS;
+                default -> MESSAGES;
+            };
+            for (int i = 0; i < MEASURED; i++) {
+                long cpu = os.getProcessCpuTime();
+                double wall = metric.measure(parties, pipes);
+                cpu = os.getProcessCpuTime() - cpu;
+                System.out.printf(Locale.ROOT, "RESULT %.3f %.3f%n", wall, (double) cpu / operations);
+            }
         }
     }
 
-    /** Runs one benchmark cell for 20 s, for a profiler: {@code 4x4|ping-pong|ring echo|jdk virtual|tasks}. */
-    private static void profile(List<String> cell, Parties virtual, Parties tasks, IntFunction<Pipe> echoUnbuffered,
-                                IntFunction<Pipe> echoBuffered, IntFunction<Pipe> synchronousQueue,
-                                IntFunction<Pipe> arrayBlockingQueue) {
-        Parties parties = cell.get(2).equals("tasks") ? tasks : virtual;
-        boolean echo = cell.get(1).equals("echo");
-        Metric metric;
-        IntFunction<Pipe> pipes;
-        switch (cell.get(0)) {
-            case "4x4" -> {
-                metric = ChannelBench::producersConsumers;
-                pipes = echo ? echoBuffered : arrayBlockingQueue;
+    private static void table() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> jvmFlags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        int processors = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "ChannelBench: %s %s, %d CPUs; JDK virtual-thread scheduler and Echo both with"
+                        + " %d carriers; JVM flags %s%n", System.getProperty("java.vm.name"), Runtime.version(),
+                processors, processors, jvmFlags);
+        System.out.printf(Locale.ROOT, "each cell: median [min-max] of %d forks x %d runs, after %d warm-up runs per fork%n%n",
+                FORKS, MEASURED, WARMUP);
+        String header = String.format(Locale.ROOT, "%-26s | %-22s | %-22s | %-22s | %-22s", "benchmark",
+                "Echo chan, virtual thr", "JDK queue, virtual thr", "Echo chan, Echo tasks", "JDK queue, Echo tasks");
+        List<String> cpuLines = new ArrayList<>();
+        System.out.println("wall clock:");
+        System.out.println(header);
+        for (String benchmark : BENCHMARKS) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s", switch (benchmark) {
+                case "ping-pong" -> "ping-pong, ns/round trip";
+                case "ring" -> "503-ring, ns/hop";
+                default -> "4x4 cap 1024, Mmsg/s";
+            }));
+            StringBuilder cpuLine = new StringBuilder(String.format(Locale.ROOT, "%-26s", switch (benchmark) {
+                case "ping-pong" -> "ping-pong, CPU ns/trip";
+                case "ring" -> "503-ring, CPU ns/hop";
+                default -> "4x4 cap 1024, CPU ns/msg";
+            }));
+            for (String column : COLUMNS) {
+                List<Double> runs = new ArrayList<>();
+                List<Double> cpuRuns = new ArrayList<>();
+                for (int fork = 0; fork < FORKS; fork++) {
+                    List<String> command = new ArrayList<>();
+                    command.add(java);
+                    command.addAll(jvmFlags);
+                    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ChannelBench.class.getName(),
+                            "cell", benchmark));
+                    command.addAll(List.of(column.split(" ")));
+                    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+                    for (String out : child.inputReader().lines().toList()) {
+                        if (out.startsWith("RESULT ")) {
+                            String[] fields = out.split(" ");
+                            runs.add(Double.parseDouble(fields[1]));
+                            cpuRuns.add(Double.parseDouble(fields[2]));
+                        }
+                    }
+                    if (child.waitFor() != 0) {
+                        throw new IllegalStateException("cell " + benchmark + " " + column + " failed");
+                    }
+                }
+                line.append(cell(runs));
+                cpuLine.append(cell(cpuRuns));
             }
-            case "ring" -> {
-                metric = ChannelBench::threadRing;
-                pipes = echo ? echoUnbuffered : synchronousQueue;
-            }
-            default -> {
-                metric = ChannelBench::pingPong;
-                pipes = echo ? echoUnbuffered : synchronousQueue;
-            }
+            String jdk = benchmark.equals("4x4") ? "  (JDK: ArrayBlockingQueue)" : "  (JDK: SynchronousQueue)";
+            System.out.println(line.append(jdk));
+            cpuLines.add(cpuLine.append(jdk).toString());
         }
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < end) {
-            System.out.printf(Locale.ROOT, "%s: %.1f%n", cell, metric.measure(parties, pipes));
-        }
+        System.out.printf(Locale.ROOT, "%nprocess CPU time per operation (all threads, JIT and GC included;"
+                + " less disturbed by other load on the machine):%n");
+        System.out.println(header);
+        cpuLines.forEach(System.out::println);
     }
 
-    private static boolean headerPrinted;
-
-    private static void row(String benchmark, String jdkQueue, double echoVirtual, double jdkVirtual,
-                            double echoTasks, double jdkTasks) {
-        if (!headerPrinted) {
-            System.out.printf(Locale.ROOT, "%-30s | %-22s | %-22s | %-22s | %-22s%n", "benchmark",
-                    "Echo chan, virtual thr", "JDK queue, virtual thr", "Echo chan, Echo tasks", "JDK queue, Echo tasks");
-            headerPrinted = true;
-        }
-        System.out.printf(Locale.ROOT, "%-30s | %22.1f | %22.1f | %22.1f | %22.1f   (JDK queue: %s)%n",
-                benchmark, echoVirtual, jdkVirtual, echoTasks, jdkTasks, jdkQueue);
+    private static String cell(List<Double> runs) {
+        runs.sort(null);
+        return String.format(Locale.ROOT, " | %7.1f [%6.1f-%6.1f]", runs.get(runs.size() / 2), runs.getFirst(),
+                runs.getLast());
     }
 }

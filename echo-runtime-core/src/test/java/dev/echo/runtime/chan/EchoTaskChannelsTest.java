@@ -174,6 +174,25 @@ class EchoTaskChannelsTest {
     }
 
     @Test
+    void enormousTimeoutWaitsOnEchoTimersWithoutDisturbingShortOnes() {
+        List<Object> outcomes = runtime.block(() -> {
+            Channel<Integer> ch = Channel.unbuffered();
+            Task<Received<Integer>> patient = Echo.spawn(() -> ch.receive(Duration.ofSeconds(Long.MAX_VALUE)));
+            while (ch.waitingReceivers() == 0) {
+                Echo.yieldNow();
+            }
+            String shortWait = Select.<String>create()
+                    .onReceive(Channel.<Integer>unbuffered(), v -> "received")
+                    .onTimeout(Duration.ofMillis(5), () -> "timed out")
+                    .run();
+            ch.send(7);
+            return List.of(shortWait, patient.join());
+        });
+
+        assertThat(outcomes).containsExactly("timed out", new Received.Value<>(7));
+    }
+
+    @Test
     void channelUsedOnlyByEchoTasksIsNotWakeableFromOutside() {
         Channel<Integer> ch = Channel.unbuffered();
 

@@ -39,6 +39,9 @@ public class SelectLincheckTest {
 
     private final Channel<Integer> a = Channel.buffered(1);
     private final Channel<Integer> b = Channel.buffered(1);
+    // Built once, run concurrently by the test threads (a built Select may be).
+    private final Select<Object> receiveOrDefault = receiving().onDefault(() -> "none");
+    private final Select<Object> receiveOrTimeout = receiving().onTimeout(Duration.ofDays(1), () -> "none");
 
     @Operation
     public Object sendA(@Param(name = "value") int value) {
@@ -61,12 +64,12 @@ public class SelectLincheckTest {
 
     @Operation
     public Object selectReceive() {
-        return receiving().onDefault(() -> "none").run();
+        return receiveOrDefault.run();
     }
 
     @Operation
     public Object selectReceiveRacingItsTimeout() {
-        return receiving().onTimeout(Duration.ofDays(1), () -> "none").run(System.nanoTime(), true);
+        return receiveOrTimeout.run(System.nanoTime(), true);
     }
 
     @Operation
@@ -100,8 +103,8 @@ public class SelectLincheckTest {
     @Test
     void isLinearizableUnderModelChecking() {
         new ModelCheckingOptions()
-                .iterations(7 * SCALE)
-                .invocationsPerIteration(250)
+                .iterations(6 * SCALE)
+                .invocationsPerIteration(150)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(2)
@@ -125,7 +128,7 @@ public class SelectLincheckTest {
 
     @Test
     void twoSelectsMeetOnExactlyOneUnbufferedChannel() {
-        Lincheck.runConcurrentTest(150 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> receiver = new AtomicReference<>();
@@ -146,7 +149,7 @@ public class SelectLincheckTest {
 
     @Test
     void parkedSelectSendsOnlyOnTheCaseThatWins() {
-        Lincheck.runConcurrentTest(150 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> selected = new AtomicReference<>();
@@ -173,7 +176,7 @@ public class SelectLincheckTest {
 
     @Test
     void cancelledParkedSelectReceivesNothingAndLeavesNoRegistration() {
-        Lincheck.runConcurrentTest(150 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> x = Channel.unbuffered();
             Channel<Integer> y = Channel.unbuffered();
             AtomicReference<String> selected = new AtomicReference<>();

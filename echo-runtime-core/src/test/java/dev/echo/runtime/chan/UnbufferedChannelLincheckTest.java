@@ -99,8 +99,8 @@ public class UnbufferedChannelLincheckTest {
     @Test
     void losesAndDuplicatesNoMessageUnderModelChecking() {
         new ModelCheckingOptions()
-                .iterations(7 * SCALE)
-                .invocationsPerIteration(250)
+                .iterations(6 * SCALE)
+                .invocationsPerIteration(150)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(1)
@@ -124,7 +124,7 @@ public class UnbufferedChannelLincheckTest {
 
     @Test
     void blockingSendsRendezvousWithBlockingReceivesInFifoOrder() {
-        Lincheck.runConcurrentTest(150 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> ch = Channel.unbuffered();
             AtomicReference<Integer> first = new AtomicReference<>();
             AtomicReference<Integer> second = new AtomicReference<>();
@@ -141,7 +141,7 @@ public class UnbufferedChannelLincheckTest {
 
     @Test
     void closeWakesParkedSenderAndReceiverAndLosesNothing() {
-        Lincheck.runConcurrentTest(150 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> ch = Channel.unbuffered();
             AtomicReference<String> sender = new AtomicReference<>();
             AtomicReference<Object> receiver = new AtomicReference<>();
@@ -167,7 +167,7 @@ public class UnbufferedChannelLincheckTest {
 
     @Test
     void twoSendersAndCloseDeliverExactlyTheSendsThatSucceeded() {
-        Lincheck.runConcurrentTest(150 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> ch = Channel.unbuffered();
             AtomicReference<Boolean> sent1 = new AtomicReference<>(false);
             AtomicReference<Boolean> sent2 = new AtomicReference<>(false);
@@ -187,7 +187,7 @@ public class UnbufferedChannelLincheckTest {
 
     @Test
     void cancelledParkedSenderSendsNothingAndLeavesNoRegistration() {
-        Lincheck.runConcurrentTest(150 * SCALE, () -> {
+        Lincheck.runConcurrentTest(100 * SCALE, () -> {
             Channel<Integer> ch = Channel.unbuffered();
             AtomicReference<Boolean> sent = new AtomicReference<>();
             AtomicReference<Object> got = new AtomicReference<>();
