@@ -102,8 +102,8 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
      *    was written (an empty flushed write, then close), forcing the close after
      *    CLOSE_LINGER_MILLIS if the peer does not take it - the descriptor never outlives that.
      *  - abort(): same, but closes at once (a cancelled or failed owner, runtime shutdown).
-     *  - shutdownOutput(): queued after every earlier write (Netty runs tasks from one thread in
-     *    order); Netty would fail unsent writes if it ran first.
+     *  - shutdownOutput(): runs when an empty flushed write completes, i.e. after every earlier
+     *    write has gone out; Netty fails writes still queued when the output shuts down.
      *
      * Rejected alternatives
      *  - autoRead off and one channel.read() per user read: one system call per read() and a
@@ -504,8 +504,9 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         ensureWritable();
         outputShut = true;
         if (channel instanceof DuplexChannel duplex) {
-            // Queued behind the earlier writes, on the loop (see Closing in the overview).
-            channel.eventLoop().execute(duplex::shutdownOutput);
+            // After the earlier writes have gone out (an empty write completes after them):
+            // Netty fails writes still queued when the output shuts down.
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
         } else {
             throw new IllegalStateException(channel + " cannot half-close");
         }
@@ -722,7 +723,9 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A write that raced with a close fails with ClosedChannelException: that is not a
             // socket error to report, the close is (reads then see end of stream or "closed").
-            endInput(cause instanceof java.nio.channels.ClosedChannelException ? null : asIOException(cause, "socket error"));
+            boolean ownDoing = cause instanceof java.nio.channels.ClosedChannelException
+                    || cause instanceof io.netty.channel.socket.ChannelOutputShutdownException;
+            endInput(ownDoing ? null : asIOException(cause, "socket error"));
             ctx.close();
         }
 
