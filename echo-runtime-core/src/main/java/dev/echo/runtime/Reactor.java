@@ -129,7 +129,7 @@ final class Reactor {
      * runNow() costs ~0.3 us (epoll_wait) plus ~0.3 us to mount the owner (measured, see
      * docs/reactor.md); picked so that a worker switching tasks rapidly pays < 5% for it.
      */
-    static final long MIN_POLL_GAP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    static final long MIN_POLL_GAP_NANOS = Long.getLong("echo.reactor.minPollGapNanos", TimeUnit.MICROSECONDS.toNanos(20));
     private static final Runnable WAKE = () -> {
     };
     /** A round request (in place of a wait) that shuts the loop down and ends the owner. */
