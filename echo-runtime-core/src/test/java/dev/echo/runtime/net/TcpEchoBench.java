@@ -87,6 +87,11 @@ public final class TcpEchoBench {
                                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                     ctx.writeAndFlush(msg, ctx.voidPromise());
                                 }
+
+                                @Override
+                                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                    ctx.close(); // a client hanging up at the end of the run
+                                }
                             });
                         }
                     }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
