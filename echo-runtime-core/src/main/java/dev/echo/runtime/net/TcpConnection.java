@@ -210,20 +210,29 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         try {
             done = wait.await(connected, IoWait.deadlineAfter(timeoutNanos));
         } catch (CancellationException e) {
-            connected.channel().close();
+            abandon(connected, created.get(), "the connecting task was cancelled");
             throw e;
         }
         if (!done) {
-            connected.channel().close();
+            abandon(connected, created.get(), "connect timed out");
             throw new SocketTimeoutException("connect to " + target + " timed out after " + timeout);
         }
         if (!connected.isSuccess()) {
-            connected.channel().close();
+            abandon(connected, created.get(), "connect failed");
             throw asIOException(connected.cause(), "connect to " + target + " failed");
         }
         TcpConnection connection = created.get();
         connection.claim();
         return connection;
+    }
+
+    /** A connect that did not succeed: its channel closes and it leaves the open sockets. */
+    private static void abandon(ChannelFuture connected, TcpConnection half, String reason) {
+        if (half != null) {
+            half.abort(reason);
+        } else {
+            connected.channel().close();
+        }
     }
 
     static InetSocketAddress resolve(InetSocketAddress address) throws IOException {
@@ -717,6 +726,13 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
                 markClosed(); // the runtime is closing: nobody will read the rest; release it
             }
             ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void channelUnregistered(ChannelHandlerContext ctx) {
+            // Every closed channel ends here, also one that never became active (a failed connect).
+            sockets.remove(TcpConnection.this);
+            ctx.fireChannelUnregistered();
         }
 
         @Override
