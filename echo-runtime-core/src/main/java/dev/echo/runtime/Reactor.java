@@ -95,8 +95,8 @@ final class Reactor {
      *  Tasks woken by a worker holding a processor go to its run-next slot; by the poller (no
      *  processor) to the global queue, which the poller then runs itself (Worker.acquireProcessor).
      *
-     * Dedicated mode. An IoHandlerFactory whose isChangingThreadSupported() is false (io_uring
-     * with IORING_SETUP_SINGLE_ISSUER; Transport turns that flag off) cannot be driven from
+     * Dedicated mode. An IoHandlerFactory whose isChangingThreadSupported() is false (io_uring,
+     * whose ring is set up with IORING_SETUP_SINGLE_ISSUER) cannot be driven from
      * rotating carriers; then one platform thread, "<name>-reactor-driver", holds the driver lock
      * for life and workers only fire timers. The system property echo.reactor.driver=dedicated
      * forces it, to measure one arrangement against the other (docs/reactor.md).
@@ -129,7 +129,7 @@ final class Reactor {
      * runNow() costs ~0.3 us (epoll_wait) plus ~0.3 us to mount the owner (measured, see
      * docs/reactor.md); picked so that a worker switching tasks rapidly pays < 5% for it.
      */
-    static final long MIN_POLL_GAP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    static final long MIN_POLL_GAP_NANOS = Long.getLong("echo.reactor.minPollGapNanos", TimeUnit.MICROSECONDS.toNanos(20));
     private static final Runnable WAKE = () -> {
     };
     /** A round request (in place of a wait) that shuts the loop down and ends the owner. */

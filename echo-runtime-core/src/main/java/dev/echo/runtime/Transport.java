@@ -8,7 +8,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.List;
 
 /**
@@ -166,9 +165,9 @@ public enum Transport {
     }
 
     /**
-     * The factory of this transport's IoHandler. io_uring is set up without
-     * {@code IORING_SETUP_SINGLE_ISSUER}, so that, like the others, it may be driven by whichever
-     * worker holds the Reactor (see Reactor's overview).
+     * The factory of this transport's IoHandler. io_uring's factory says its ring may not change
+     * threads (IORING_SETUP_SINGLE_ISSUER; turning that off makes Netty 4.2.15's ring setup fail
+     * with EINVAL here), so the Reactor drives it from one dedicated thread.
      */
     IoHandlerFactory newFactory() {
         if (this == NIO) {
@@ -179,13 +178,6 @@ public enum Transport {
         }
         try {
             Class<?> handler = Class.forName(handlerClass);
-            if (this == IO_URING) {
-                Class<?> configType = Class.forName("io.netty.channel.uring.IoUringIoHandlerConfig");
-                Object config = configType.getConstructor().newInstance();
-                configType.getMethod("setSingleIssuer", boolean.class).invoke(config, false);
-                Method factory = handler.getMethod("newFactory", configType);
-                return (IoHandlerFactory) factory.invoke(null, config);
-            }
             return (IoHandlerFactory) handler.getMethod("newFactory").invoke(null);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("cannot create the " + displayName() + " IoHandler: " + describe(e.getCause()), e.getCause());

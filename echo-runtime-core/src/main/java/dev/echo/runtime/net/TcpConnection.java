@@ -79,8 +79,9 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
      *  1. inboundBytes == the readable bytes of the ByteBufs in `inbound`; each ByteBuf in it is
      *     owned by this connection and is released exactly once: by the reader that drains it
      *     or by close (which empties the queue). After `closed`, the loop releases what arrives.
-     *  2. readPaused <=> autoRead is off. It is switched on only by the user (under lock, after
-     *     consuming) and off only by the loop (under lock, in channelRead), so it cannot flap.
+     *  2. readPaused => autoRead is off. The loop switches it off (under lock, in channelRead);
+     *     the user clears readPaused after consuming and queues resumeReading, which switches it
+     *     on, on the loop, only if readPaused is still clear and the input has not ended.
      *     inboundBytes < INBOUND_HIGH_WATER + one read's buffer.
      *  3. reader / writer: the one thread parked (or about to park) in read / write, or null.
      *     The loop clears the field it wakes, the user clears its own after parking.
@@ -101,8 +102,8 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
      *    was written (an empty flushed write, then close), forcing the close after
      *    CLOSE_LINGER_MILLIS if the peer does not take it - the descriptor never outlives that.
      *  - abort(): same, but closes at once (a cancelled or failed owner, runtime shutdown).
-     *  - shutdownOutput(): queued after every earlier write (Netty runs tasks from one thread in
-     *    order); Netty would fail unsent writes if it ran first.
+     *  - shutdownOutput(): runs when an empty flushed write completes, i.e. after every earlier
+     *    write has gone out; Netty fails writes still queued when the output shuts down.
      *
      * Rejected alternatives
      *  - autoRead off and one channel.read() per user read: one system call per read() and a
@@ -209,20 +210,29 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         try {
             done = wait.await(connected, IoWait.deadlineAfter(timeoutNanos));
         } catch (CancellationException e) {
-            connected.channel().close();
+            abandon(connected, created.get(), "the connecting task was cancelled");
             throw e;
         }
         if (!done) {
-            connected.channel().close();
+            abandon(connected, created.get(), "connect timed out");
             throw new SocketTimeoutException("connect to " + target + " timed out after " + timeout);
         }
         if (!connected.isSuccess()) {
-            connected.channel().close();
+            abandon(connected, created.get(), "connect failed");
             throw asIOException(connected.cause(), "connect to " + target + " failed");
         }
         TcpConnection connection = created.get();
         connection.claim();
         return connection;
+    }
+
+    /** A connect that did not succeed: its channel closes and it leaves the open sockets. */
+    private static void abandon(ChannelFuture connected, TcpConnection half, String reason) {
+        if (half != null) {
+            half.abort(reason);
+        } else {
+            connected.channel().close();
+        }
     }
 
     static InetSocketAddress resolve(InetSocketAddress address) throws IOException {
@@ -357,11 +367,31 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
             }
         }
         inboundBytes -= total;
-        if (readPaused && inboundBytes <= INBOUND_LOW_WATER) {
+        if (readPaused && inboundBytes <= INBOUND_LOW_WATER && !inputEnded) {
             readPaused = false;
-            channel.config().setAutoRead(true); // thread-safe: Netty queues the read on the loop
+            channel.eventLoop().execute(this::resumeReading);
         }
         return total;
+    }
+
+    /**
+     * On the loop: switches autoRead back on unless the loop paused again meanwhile or the input
+     * has ended. Done on the loop, not from the reader's thread, because Netty's epoll channel
+     * fails a read request that lands after the peer's end of stream (epoll_ctl on a descriptor
+     * it has already removed); on the loop the check and the request cannot be split.
+     */
+    private void resumeReading() {
+        lock.lock();
+        try {
+            if (readPaused || inputEnded || closed) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!(channel instanceof DuplexChannel duplex) || !duplex.isInputShutdown()) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     // ## Writing ##
@@ -483,8 +513,9 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         ensureWritable();
         outputShut = true;
         if (channel instanceof DuplexChannel duplex) {
-            // Queued behind the earlier writes, on the loop (see Closing in the overview).
-            channel.eventLoop().execute(duplex::shutdownOutput);
+            // After the earlier writes have gone out (an empty write completes after them):
+            // Netty fails writes still queued when the output shuts down.
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
         } else {
             throw new IllegalStateException(channel + " cannot half-close");
         }
@@ -568,6 +599,16 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
     /** The peer's address. */
     public InetSocketAddress remoteAddress() {
         return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    /** Bytes received and not yet read (tests check the inbound bound). */
+    int bufferedInboundBytes() {
+        lock.lock();
+        try {
+            return inboundBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -688,10 +729,19 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         }
 
         @Override
+        public void channelUnregistered(ChannelHandlerContext ctx) {
+            // Every closed channel ends here, also one that never became active (a failed connect).
+            sockets.remove(TcpConnection.this);
+            ctx.fireChannelUnregistered();
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A write that raced with a close fails with ClosedChannelException: that is not a
             // socket error to report, the close is (reads then see end of stream or "closed").
-            endInput(cause instanceof java.nio.channels.ClosedChannelException ? null : asIOException(cause, "socket error"));
+            boolean ownDoing = cause instanceof java.nio.channels.ClosedChannelException
+                    || cause instanceof io.netty.channel.socket.ChannelOutputShutdownException;
+            endInput(ownDoing ? null : asIOException(cause, "socket error"));
             ctx.close();
         }
 

@@ -199,9 +199,9 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
         return localAddress;
     }
 
-    /** True until {@link #close}. */
+    /** True until {@link #close} (or the runtime closed). */
     public boolean isOpen() {
-        return !closed;
+        return !closed && channel.isOpen();
     }
 
     /**

@@ -65,14 +65,19 @@ public final class TcpEchoExample {
         });
     }
 
-    /** Echoes until the peer half-closes, then closes. */
-    public static Void echo(TcpConnection connection) throws IOException {
+    /**
+     * Echoes until the peer half-closes (or resets: a client that hangs up mid-message ends
+     * its conversation, not the server), then closes.
+     */
+    public static Void echo(TcpConnection connection) {
         try (connection) {
             byte[] buffer = new byte[8192];
             int n;
             while ((n = connection.read(buffer)) > 0) {
                 connection.write(buffer, 0, n);
             }
+        } catch (IOException peerGone) {
+            // reset or broken pipe: this conversation is over
         }
         return null;
     }
