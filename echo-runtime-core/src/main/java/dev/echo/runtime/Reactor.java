@@ -81,6 +81,12 @@ final class Reactor {
      *     wakes a sleeping handler (eventfd write for epoll), so the wake-up is seen whether it
      *     lands before, during or after the poller's epoll_wait. (A bare IoHandler.wakeup()
      *     before the handler published its sleep would be lost.)
+     *  4. wakeup() first sets wakeRequested. The WAKE task of step 3 may be consumed by a
+     *     non-blocking round (a worker's pollNow, the monitor) that runs before the poller takes
+     *     the driver lock - after the waker changed a condition (stopping, work queued) but
+     *     before the poller read it. So the poller, after publishing pollDeadline, clears the
+     *     flag and does not block if it was set. A wakeup() after that point queues a WAKE
+     *     that only the poller's own round can consume (it holds the driver lock).
      *  Tasks' own I/O (a write from a task, a read resumed) goes through Netty's execute too,
      *  so it wakes the poller by the same path.
      *
@@ -150,6 +156,12 @@ final class Reactor {
     private final AtomicReference<Thread> driver = new AtomicReference<>();
     /** The poller waiting for a non-blocking driver to finish; read by unlockDriver. */
     private volatile Thread driveWaiter;
+    /**
+     * Set by wakeup(), cleared by the poller just before it decides whether to block (wake-up
+     * protocol step 4): the WAKE task wakeup() queues can be consumed by a non-blocking round
+     * that runs before the poller takes the driver lock, and the flag survives that.
+     */
+    private volatile boolean wakeRequested;
     /** Invariant 3. Written by the poller (driver lock held); read by schedule() and pollers. */
     private volatile long pollDeadline = NOT_POLLING;
     /** When the last round ended (System.nanoTime); written by drivers, read by anyone. */
@@ -256,7 +268,7 @@ final class Reactor {
             long deadline = TimerHeap.earlier(timers.nextDeadline(), limit);
             pollDeadline = deadline; // wake-up protocol step 1 ...
             long wait;
-            if (fired > 0 || TimerHeap.earlier(timers.nextDeadline(), limit) != deadline) {
+            if (fired > 0 || TimerHeap.earlier(timers.nextDeadline(), limit) != deadline || consumeWakeRequest()) {
                 wait = -1; // ... an earlier timer appeared meanwhile, or work is ready: don't block
             } else if (deadline == TimerHeap.NONE) {
                 wait = 0; // Netty: block until I/O or a task
@@ -319,11 +331,21 @@ final class Reactor {
         if (closed) {
             return;
         }
+        wakeRequested = true;
         try {
             loop.execute(WAKE);
         } catch (RejectedExecutionException e) {
             // The loop is shutting down: nobody will block in it again.
         }
+    }
+
+    /** The poller, after publishing pollDeadline: was a wake-up asked for since its last round? */
+    private boolean consumeWakeRequest() {
+        if (!wakeRequested) {
+            return false;
+        }
+        wakeRequested = false;
+        return true;
     }
 
     // ## Driving the owner (see the protocol in the overview) ##
@@ -413,15 +435,28 @@ final class Reactor {
     /** The poller (or close): waits for a non-blocking driver to finish. False once closed. */
     private boolean lockDriverIfOpen() {
         Thread self = Thread.currentThread();
-        while (!driver.compareAndSet(null, self)) {
-            if (closed) {
-                return false;
+        // An interrupt would make parkNanos return at once: waiting would become a busy spin.
+        // The wait is short (a round), so the interrupt is kept for the caller instead.
+        boolean interrupted = false;
+        try {
+            while (!driver.compareAndSet(null, self)) {
+                if (closed) {
+                    return false;
+                }
+                driveWaiter = self;
+                if (pollDeadline != NOT_POLLING) {
+                    wakeup(); // the holder blocks in the loop (close): end its round now
+                }
+                if (driver.get() != null) {
+                    LockSupport.parkNanos(this, 1_000_000L); // a non-blocking round takes microseconds
+                    interrupted |= Thread.interrupted();
+                }
+                driveWaiter = null;
             }
-            driveWaiter = self;
-            if (driver.get() != null) {
-                LockSupport.parkNanos(this, 1_000_000L); // a non-blocking round takes microseconds
+        } finally {
+            if (interrupted) {
+                self.interrupt();
             }
-            driveWaiter = null;
         }
         if (closed) {
             unlockDriver();

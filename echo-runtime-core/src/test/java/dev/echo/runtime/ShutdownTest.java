@@ -218,6 +218,27 @@ class ShutdownTest {
         assertThat(Tests.threadsOf(runtime.name())).isEmpty();
     }
 
+    /**
+     * Regression: stop() wakes the poller with a task queued into the event loop; a worker's
+     * non-blocking round could consume it before the poller blocked, and close() then waited
+     * forever for the poller's driver lock. Many short runtimes make that window likely.
+     */
+    @Test
+    void closeNeverWaitsForeverForAWorkerBlockedPollingIo() {
+        for (int i = 0; i < 300; i++) {
+            EchoRuntime runtime = Tests.runtime(2, "poll-race");
+            runtime.block(() -> {
+                Task<Integer> child = Echo.spawn(() -> Echo.spawn(() -> 40).join() + 1);
+                return child.join() + 1;
+            });
+            long start = System.nanoTime();
+            runtime.close(Duration.ZERO);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close of runtime %d", i)
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(Tests.threadsOf(runtime.name())).isEmpty();
+        }
+    }
+
     @Test
     void closeFromInsideATaskThrowsIllegalStateException() {
         try (EchoRuntime runtime = Tests.runtime(1, "closeinside")) {
