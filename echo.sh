@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Maven with a JDK >= 25, found without any set-up by hand.
 #   ./echo.sh test              the whole default test suite
-#   ./echo.sh example [NAME]    build, then run an example (basic, async; default: all)
+#   ./echo.sh example [NAME]    build, then run an example (basic, async, tcp, channel, select; default: all)
 #   ./echo.sh bench [--quick] [WORKLOAD...]
 #                               build echo-benchmarks (profile benchmarks, tests skipped), then
 #                               run the suite: java -jar echo-benchmarks/target/echo-benchmarks.jar

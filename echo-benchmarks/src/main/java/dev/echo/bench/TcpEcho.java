@@ -4,7 +4,6 @@ import static dev.echo.bench.Contender.ECHO;
 import static dev.echo.bench.Contender.NETTY;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,12 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Two metrics: {@code tcpecho} in round trips per second, {@code tcpecho-p99} the 99th
  * percentile of round-trip latency in µs. The same {@link LoadClient} drives each server: Echo's
  * blocking-style server (a task per connection on Echo's TCP) and a plain Netty server
- * ({@link NettyEchoServer}) on the same epoll transport, each with one thread per CPU.
- *
- * <p>Echo's TCP ({@code dev.echo.runtime.net}) is not in this build yet, so the Echo variant is
- * reported unavailable until it lands: then {@link #measure} gets its {@code ECHO} case (a
- * server task accepting and spawning one task per connection that reads 64 bytes and writes
- * them back) and {@link #unavailable()} loses its entry.
+ * ({@link NettyEchoServer}) on the same epoll transport, each with one thread per CPU
+ * ({@link EchoTcpEchoServer} runs on the session's runtime, one processor per CPU).
  */
 final class TcpEcho extends Workload {
 
@@ -37,11 +32,6 @@ final class TcpEcho extends Workload {
     }
 
     @Override
-    Map<Contender, String> unavailable() {
-        return Map.of(ECHO, "Echo's TCP (package dev.echo.runtime.net) is not in this build yet");
-    }
-
-    @Override
     List<Sample> measure(Contender contender, Session session, int divisor) throws Exception {
         int seconds = Math.max(1, (session.quick() ? QUICK_SECONDS : SECONDS) / divisor);
         long measureNanos = TimeUnit.SECONDS.toNanos(seconds);
@@ -49,6 +39,11 @@ final class TcpEcho extends Workload {
         LoadClient.Result result = switch (contender) {
             case NETTY -> {
                 try (NettyEchoServer server = new NettyEchoServer(threads)) {
+                    yield LoadClient.run(server.address(), CONNECTIONS, MESSAGE_BYTES, WARMUP_NANOS, measureNanos);
+                }
+            }
+            case ECHO -> {
+                try (EchoTcpEchoServer server = new EchoTcpEchoServer(session.echo())) {
                     yield LoadClient.run(server.address(), CONNECTIONS, MESSAGE_BYTES, WARMUP_NANOS, measureNanos);
                 }
             }
