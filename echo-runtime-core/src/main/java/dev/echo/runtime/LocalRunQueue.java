@@ -56,6 +56,8 @@ final class LocalRunQueue {
     private volatile int head;
     /** Producer's end. Written only by the owner, with release; read with acquire. */
     private volatile int tail;
+    /** Owner only: the tail at the last clearStaleSlots; slots before it hold no stale reference. */
+    private int clearedFrom;
     /** The run-next slot; owner exchanges it, the monitor may take it during a hand-off. */
     private volatile Runnable runNext;
 
@@ -222,9 +224,19 @@ final class LocalRunQueue {
      * head before it moved, so its CAS fails and it retries.
      */
     void clearStaleSlots() {
-        if (getAcquireHead() == tail) {
-            java.util.Arrays.fill(buffer, null);
+        int t = tail;
+        if (getAcquireHead() != t) {
+            return;
         }
+        // Since the last clear the owner wrote slots only at indices [clearedFrom, t]: pushes
+        // at tail, and stealInto's run-now element at the destination's tail. Nulling just those
+        // keeps an idle transition cheap; filling the whole ring was 12% of a tcpecho profile,
+        // where workers go idle between nearly every request.
+        int dirty = Math.min(t + 1 - clearedFrom, capacity);
+        for (int i = 0; i < dirty; i++) {
+            buffer[(t - i) & mask] = null;
+        }
+        clearedFrom = t;
     }
 
     /** Owner only. True if a push would overflow. */

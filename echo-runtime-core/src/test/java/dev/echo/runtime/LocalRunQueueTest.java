@@ -54,6 +54,35 @@ class LocalRunQueueTest {
         return ids;
     }
 
+    /** The ring's slots that still hold a reference (read by reflection: no accessor for tests). */
+    private static long referencedSlots(LocalRunQueue q) throws ReflectiveOperationException {
+        java.lang.reflect.Field buffer = LocalRunQueue.class.getDeclaredField("buffer");
+        buffer.setAccessible(true);
+        return java.util.Arrays.stream((Object[]) buffer.get(q)).filter(java.util.Objects::nonNull).count();
+    }
+
+    @Test
+    void clearingAnEmptyQueueDropsEveryReferenceThatStealsAndDrainsLeftBehind() throws Exception {
+        LocalRunQueue thief = new LocalRunQueue(8);
+        LocalRunQueue victim = new LocalRunQueue(8);
+        int next = 0;
+        for (int round = 0; round < 5; round++) { // wraps both rings several times
+            for (int i = 0; i < 7; i++) {
+                victim.push(new Item(next++), global);
+            }
+            assertThat(victim.stealInto(thief)).isNotNull(); // the run-now element stays in a thief slot
+            drainIds(thief);
+            victim.drainRingTo(global);
+            drainIds(global);
+            assertThat(victim.isEmpty()).isTrue();
+            assertThat(thief.isEmpty()).isTrue();
+            thief.clearStaleSlots();
+            victim.clearStaleSlots();
+            assertThat(referencedSlots(thief)).as("thief, round %d", round).isZero();
+            assertThat(referencedSlots(victim)).as("victim, round %d", round).isZero();
+        }
+    }
+
     @Test
     void popIsFifo() {
         for (int i = 0; i < 10; i++) {
