@@ -251,6 +251,11 @@ final class LocalRunQueue {
         return runNext != null ? n + 1 : n;
     }
 
+    /** Any thread. True if the ring (what stealInto can take) looks empty. */
+    boolean isRingEmpty() {
+        return getAcquireTail() == getAcquireHead();
+    }
+
     /** Any thread. True if the ring and the run-next slot look empty. */
     boolean isEmpty() {
         return getAcquireTail() == getAcquireHead() && runNext == null;

@@ -282,6 +282,34 @@ class DeadlockDetectionTest {
     }
 
     @Test
+    void aTaskBlockedReadingAnEchoTcpConnectionIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = runtime(1, "nodltcp");
+             ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread peer = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    Thread.sleep(300); // every task is parked on the Reactor meanwhile
+                    OutputStream out = s.getOutputStream();
+                    out.write(42);
+                    out.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            peer.start();
+            int result = runtime.block(() -> Echo.spawn(() -> {
+                try (dev.echo.runtime.net.TcpConnection c = dev.echo.runtime.net.TcpConnection.connect(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))) {
+                    byte[] one = new byte[1];
+                    return c.read(one) == 1 ? one[0] : -1;
+                }
+            }).join());
+            assertThat(result).isEqualTo(42);
+            peer.join();
+        }
+    }
+
+    @Test
     void mainJoiningATaskThatIsBusyForAWhileIsNotADeadlock() {
         try (EchoRuntime runtime = runtime(2, "nodlbusy")) {
             assertThat(runtime.block(() -> Echo.spawn(() -> {
