@@ -2,6 +2,7 @@ package dev.echo.runtime;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.ManualIoEventLoop;
+import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -187,7 +188,10 @@ final class Reactor {
 
     Reactor(String name, Transport.Selected selected) {
         this.transport = selected.transport();
-        this.owner = JdkHooks.virtualThreadBuilder(this::resumeOwner).name(name + "-reactor").unstarted(this::ownerLoop);
+        this.owner = JdkHooks.virtualThreadBuilder(this::resumeOwner).name(name + "-reactor").unstarted(
+                // Netty's allocators and recyclers give a FastThreadLocalThread its own caches and
+                // every other thread a shared, locked path; this marks the owner as one of theirs.
+                () -> FastThreadLocalThread.runWithFastThreadLocal(this::ownerLoop));
         this.loop = new ManualIoEventLoop(null, owner, selected.factory());
         owner.start(); // hands its continuation to resumeOwner; it runs at the first drive
         boolean rotating = selected.factory().isChangingThreadSupported()
