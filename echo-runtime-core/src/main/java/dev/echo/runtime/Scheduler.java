@@ -53,7 +53,8 @@ final class Scheduler implements Executor {
      *             2. read spinning and idleCount (volatile: a StoreLoad with step 1);
      *             3. if spinning == 0 and idleCount > 0, wake a worker (wakeP).
      *  Idle worker: 1. put its P on the idle stack (idleCount++), stop spinning (spinning--);
-     *               2. re-read every queue (global, each P's local queue) and the timers;
+     *               2. re-read every queue (global, each P's ring - not a run-next slot,
+     *                  which only its owner or the monitor takes) and the timers;
      *               3. if it sees work, take an idle P back and retry; otherwise block.
      *  Java volatile accesses are sequentially consistent, so one side sees the other.
      *  Local pushes from a running worker skip this protocol: that worker will run its own
