@@ -254,22 +254,29 @@ class DeadlockDetectionTest {
         }
     }
 
+    /**
+     * A plain thread that accepts one connection on {@code server} and, 300 ms later (every task
+     * is parked on the socket meanwhile), writes the byte 42 to it.
+     */
+    private static Thread answerAfterAWhile(ServerSocket server) {
+        return Thread.ofPlatform().start(() -> {
+            try (Socket s = server.accept()) {
+                Thread.sleep(300);
+                OutputStream out = s.getOutputStream();
+                out.write(42);
+                out.flush();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @Test
     void aTaskBlockedInSocketIoIsNotADeadlock() throws Exception {
         try (EchoRuntime runtime = runtime(1, "nodlsocket");
              ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread peer = new Thread(() -> {
-                try (Socket s = server.accept()) {
-                    Thread.sleep(300);
-                    OutputStream out = s.getOutputStream();
-                    out.write(42);
-                    out.flush();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            peer.start();
+            Thread peer = answerAfterAWhile(server);
             int result = runtime.block(() -> Echo.spawn(() -> {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
                     InputStream in = s.getInputStream();
@@ -286,17 +293,7 @@ class DeadlockDetectionTest {
         try (EchoRuntime runtime = runtime(1, "nodltcp");
              ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread peer = new Thread(() -> {
-                try (Socket s = server.accept()) {
-                    Thread.sleep(300); // every task is parked on the Reactor meanwhile
-                    OutputStream out = s.getOutputStream();
-                    out.write(42);
-                    out.flush();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            peer.start();
+            Thread peer = answerAfterAWhile(server);
             int result = runtime.block(() -> Echo.spawn(() -> {
                 try (dev.echo.runtime.net.TcpConnection c = dev.echo.runtime.net.TcpConnection.connect(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))) {
