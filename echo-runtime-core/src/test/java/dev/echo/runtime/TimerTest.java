@@ -200,45 +200,6 @@ class TimerTest {
     }
 
     /**
-     * Sleepers whose timers fire together run before a long queue of tasks that have not run
-     * yet (InjectQueue's urgent ring), not behind it: one processor, so the queue is FIFO and
-     * the count of queued tasks already run when a sleeper wakes is a deterministic measure.
-     */
-    @Test
-    void sleepersWokenTogetherRunAheadOfALongQueueOfNewTasks() {
-        try (EchoRuntime runtime = Tests.runtime(1, "urgentwake")) {
-            int sleepers = 1_000;
-            int queued = 50_000;
-            AtomicInteger ran = new AtomicInteger();
-            int worst = runtime.block(() -> {
-                List<Task<Integer>> woken = new ArrayList<>(sleepers);
-                for (int i = 0; i < sleepers; i++) {
-                    woken.add(Echo.spawn(() -> {
-                        Echo.sleep(Duration.ofMillis(1));
-                        return ran.get();
-                    }));
-                }
-                List<Task<Void>> rest = new ArrayList<>(queued);
-                for (int i = 0; i < queued; i++) {
-                    rest.add(Echo.spawn(() -> {
-                        ran.incrementAndGet();
-                    }));
-                }
-                int latest = 0;
-                for (Task<Integer> t : woken) {
-                    latest = Math.max(latest, t.join());
-                }
-                for (Task<Void> t : rest) {
-                    t.join();
-                }
-                return latest;
-            });
-            assertThat(ran.get()).isEqualTo(queued);
-            assertThat(worst).as("queued tasks run before the last sleeper resumed").isLessThan(queued / 2);
-        }
-    }
-
-    /**
      * Duration.ofNanos(Long.MAX_VALUE) is a common "no timeout". Such a timer must not stop
      * the runtime's other timers from firing.
      */
