@@ -8,24 +8,86 @@ package dev.echo.runtime;
  * <p>Multi-producer, multi-consumer. A short lock guards a growable ring; nothing ever parks
  * while holding it. {@link #size} is readable without the lock, so the workers' hot path can
  * skip an empty global queue for the price of one volatile read.
+ *
+ * <p>Tasks woken by a due timer go in ahead of the rest ({@link #pushUrgent}): a timer's task
+ * is already late when it becomes runnable, while the rest are new or yielded work.
  */
 final class InjectQueue {
 
     /*
      * Implementation overview
      *
-     * Invariants: size == number of elements in the ring, written only under lock, with a
-     * volatile store after the ring is updated, so a reader that sees size > 0 and then takes
-     * the lock finds at least what size promised (or less, if another taker was faster).
+     * Invariants: size == urgent.count + normal.count, written only under lock, with a volatile
+     * store after the rings are updated, so a reader that sees size > 0 and then takes the lock
+     * finds at least what size promised (or less, if another taker was faster). Takers empty
+     * the urgent ring before the normal one; each ring is FIFO.
+     *
+     * Why an urgent ring. A program that spawns 100,000 sleepers fills this queue with tasks
+     * that have not run yet; a sleeper whose timer fires while they wait used to queue behind
+     * all of them, hundreds of ms late (docs/benchmarks.md, tuning log). Go's timers avoid
+     * that by readying the goroutine into the run-next slot; here a timer may fire on a worker
+     * without a P, on the monitor or on the Reactor's loop, so the place every taker looks
+     * first is this queue. Only timer wake-ups go there, one per timer fired: the normal
+     * ring waits only while timers come due faster than the workers run what they wake, and
+     * local queues not at all (a worker looks here every 61st turn or when its own is empty).
      *
      * Rejected alternative: ConcurrentLinkedQueue. Lock-free, but a node per push and no
      * batch take; Go's sched.runq is also a lock-protected list, taken in batches.
      */
 
+    /** A growable FIFO ring; guarded by the queue's lock. */
+    private static final class Ring {
+        Runnable[] slots = new Runnable[1024];
+        int first;
+        int count;
+
+        void add(Runnable task) {
+            if (count == slots.length) {
+                grow(count + 1);
+            }
+            slots[(first + count) & (slots.length - 1)] = task;
+            count++;
+        }
+
+        void addAll(Runnable[] tasks, int n) {
+            grow(count + n);
+            int mask = slots.length - 1;
+            int end = first + count;
+            for (int i = 0; i < n; i++) {
+                slots[(end + i) & mask] = tasks[i];
+            }
+            count += n;
+        }
+
+        Runnable take() {
+            Runnable task = slots[first];
+            slots[first] = null;
+            first = (first + 1) & (slots.length - 1);
+            count--;
+            return task;
+        }
+
+        private void grow(int needed) {
+            if (needed <= slots.length) {
+                return;
+            }
+            int capacity = slots.length;
+            while (capacity < needed) {
+                capacity <<= 1;
+            }
+            Runnable[] grown = new Runnable[capacity];
+            for (int i = 0; i < count; i++) {
+                grown[i] = slots[(first + i) & (slots.length - 1)];
+            }
+            slots = grown;
+            first = 0;
+        }
+    }
+
     private final SpinLock lock = new SpinLock();
-    private Runnable[] ring = new Runnable[1024];
-    private int first;
-    /** Element count; written under lock, read without it. */
+    private final Ring urgent = new Ring();
+    private final Ring normal = new Ring();
+    /** Element count of both rings; written under lock, read without it. */
     private volatile int size;
     /** Runnables ever pushed; written under lock. Deadlock detection reads it as activity. */
     private volatile long pushes;
@@ -33,8 +95,19 @@ final class InjectQueue {
     void push(Runnable task) {
         lock.lock();
         try {
-            ensureRoom(1);
-            ring[(first + size) & (ring.length - 1)] = task;
+            normal.add(task);
+            pushes = pushes + 1;
+            size = size + 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Pushes a task woken by a due timer: it runs before everything pushed with {@link #push}. */
+    void pushUrgent(Runnable task) {
+        lock.lock();
+        try {
+            urgent.add(task);
             pushes = pushes + 1;
             size = size + 1;
         } finally {
@@ -45,12 +118,7 @@ final class InjectQueue {
     void pushBatch(Runnable[] tasks, int count) {
         lock.lock();
         try {
-            ensureRoom(count);
-            int mask = ring.length - 1;
-            int end = first + size;
-            for (int i = 0; i < count; i++) {
-                ring[(end + i) & mask] = tasks[i];
-            }
+            normal.addAll(tasks, count);
             pushes = pushes + count;
             size = size + count;
         } finally {
@@ -113,27 +181,8 @@ final class InjectQueue {
     }
 
     private Runnable takeFirst() {
-        Runnable task = ring[first];
-        ring[first] = null;
-        first = (first + 1) & (ring.length - 1);
+        Runnable task = urgent.count > 0 ? urgent.take() : normal.take();
         size = size - 1;
         return task;
-    }
-
-    private void ensureRoom(int extra) {
-        int needed = size + extra;
-        if (needed <= ring.length) {
-            return;
-        }
-        int capacity = ring.length;
-        while (capacity < needed) {
-            capacity <<= 1;
-        }
-        Runnable[] grown = new Runnable[capacity];
-        for (int i = 0; i < size; i++) {
-            grown[i] = ring[(first + i) & (ring.length - 1)];
-        }
-        ring = grown;
-        first = 0;
     }
 }

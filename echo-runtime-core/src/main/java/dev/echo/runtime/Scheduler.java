@@ -21,6 +21,10 @@ final class Scheduler implements Executor {
      * =======================
      *
      * Where a continuation goes (execute)
+     *  - Woken by a due timer (TimerHeap.fireDue, on any thread) -> the global queue's urgent
+     *    ring, ahead of all queued work, then wakeP() (not when the poller fires without a P:
+     *    it takes a P itself next). Its timer was due already; behind 100,000 tasks spawned
+     *    and not yet run it used to wake hundreds of ms late (docs/benchmarks.md, timers).
      *  - Called on a worker that holds a live processor:
      *      * the continuation that worker is running right now (Thread.yield, or a park that
      *        was unparked before it finished) -> tail of the local queue: a yield lets the
@@ -39,7 +43,8 @@ final class Scheduler implements Executor {
      *  1. every 61st turn: one task from the global queue, then due timers (fairness: neither a
      *     busy local queue nor a pair of ping-ponging tasks can starve them);
      *  2. run-next slot, unless it ran 3 times in a row while the local queue waits;
-     *  3. local queue; 4. a batch from the global queue; 5. due timers;
+     *  3. local queue; 4. a batch from the global queue (urgent ring first); 5. due timers,
+     *     then what they woke;
      *  6. if allowed to spin: steal half of a random victim's queue, 4 passes over all Ps;
      *  7. give up the P, re-check everything, then block: as the Reactor's poller if no one
      *     else is, otherwise parked on the idle-worker stack until wakeP() hands it a P.
@@ -132,6 +137,14 @@ final class Scheduler implements Executor {
             throw new RejectedExecutionException("Echo runtime '" + name + "' is closed");
         }
         if (JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == this) {
+            if (worker.firingTimers) {
+                // A timer's task is late already: ahead of queued work (InjectQueue's overview).
+                global.pushUrgent(task);
+                if (!worker.pollingWithoutProcessor) {
+                    wakeP();
+                }
+                return;
+            }
             Processor p = worker.processor;
             if (p != null && !p.retired) {
                 submitLocal(worker, p, task);
@@ -144,7 +157,11 @@ final class Scheduler implements Executor {
                 return;
             }
         }
-        global.push(task);
+        if (TimerHeap.firingOutsideWorkers()) {
+            global.pushUrgent(task);
+        } else {
+            global.push(task);
+        }
         wakeP();
     }
 

@@ -74,6 +74,13 @@ final class TimerHeap {
         }
     }
 
+    /**
+     * Set while the monitor or a dedicated loop thread fires timers: Scheduler.execute's
+     * external path reads it. Workers use {@link Worker#firingTimers}, a field, because their
+     * path is the hot one.
+     */
+    private static final ThreadLocal<Boolean> FIRING_OUTSIDE_WORKERS = new ThreadLocal<>();
+
     private final SpinLock lock = new SpinLock();
     private Entry[] heap = new Entry[64];
     private int size;
@@ -130,12 +137,27 @@ final class TimerHeap {
         } finally {
             lock.unlock();
         }
-        for (Entry entry : due) {
-            try {
-                entry.fire();
-            } catch (Throwable failure) {
-                // A failing action must not lose the timers due with it.
-                System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING, "a timer action threw", failure);
+        // The tasks these timers wake go to the global queue's urgent ring (Scheduler.execute).
+        Worker worker = Thread.currentThread() instanceof Worker w ? w : null;
+        if (worker != null) {
+            worker.firingTimers = true;
+        } else {
+            FIRING_OUTSIDE_WORKERS.set(Boolean.TRUE);
+        }
+        try {
+            for (Entry entry : due) {
+                try {
+                    entry.fire();
+                } catch (Throwable failure) {
+                    // A failing action must not lose the timers due with it.
+                    System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING, "a timer action threw", failure);
+                }
+            }
+        } finally {
+            if (worker != null) {
+                worker.firingTimers = false;
+            } else {
+                FIRING_OUTSIDE_WORKERS.remove();
             }
         }
         return due.size();
@@ -158,6 +180,11 @@ final class TimerHeap {
             entry.abandon();
         }
         return all.size();
+    }
+
+    /** True while the current thread, not a worker, fires due timers. */
+    static boolean firingOutsideWorkers() {
+        return FIRING_OUTSIDE_WORKERS.get() != null;
     }
 
     /** The earliest deadline, or {@link #NONE}. */

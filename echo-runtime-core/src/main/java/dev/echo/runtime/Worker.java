@@ -21,6 +21,8 @@ final class Worker extends Thread {
     boolean spawning;
     /** True while a task on this worker settles its future as it ends: joiners go to the tail. */
     boolean wakingFromFinishedTask;
+    /** True while this worker fires due timers (TimerHeap.fireDue): their tasks go urgent. */
+    boolean firingTimers;
     /** True while this worker polls the Reactor holding no P: wake-ups it causes are deferred. */
     boolean pollingWithoutProcessor;
     private boolean isSpinning;
@@ -140,7 +142,11 @@ final class Worker extends Thread {
         }
         if (s.reactor.pollNow() > 0) {
             task = queue.pollRunNext();
-            return task != null ? task : queue.pop();
+            if (task == null && (task = queue.pop()) == null
+                    && (task = s.global.pollBatch(1 + LocalRunQueue.CAPACITY / 2 / s.processorCount, queue, s.global)) != null) {
+                p.countGlobalTake();
+            }
+            return task;
         }
         return null;
     }
