@@ -73,9 +73,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * through Parking: it lasts one critical section of another running party, needs no timer,
      * and is not a place where cancellation or deadlock detection has anything to report.
      *
-     * This is the "short per-channel lock" design, not (yet) the lock-free segment-based channel
-     * of kotlinx.coroutines (see Rejected alternatives): operations on one channel serialise on
-     * that channel's lock, each for one critical section.
+     * This is the "short per-channel lock" design, not the lock-free segment-based channel of
+     * kotlinx.coroutines (see Rejected alternatives): operations on one channel serialise on
+     * that channel's lock, each for one critical section. The lock is also what makes this
+     * class's contract hold: trySend, tryReceive, size and a select over several channels are
+     * each atomic (the Lincheck tests check it).
      *
      * Invariants (with the lock held):
      *   I1. At least one of senders and receivers is empty (a sender and a receiver that meet
@@ -124,11 +126,20 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      *     503-task ring took twice as long per hop with a 128-iteration spin. It would help
      *     ping-pong between platform threads only.
      *   - The segment-based channel of kotlinx.coroutines (BufferedChannel; Koval, Alistarh,
-     *     Elizarov, PPoPP 2023): lock-free, scales with cores. Its cell state machine
-     *     (buffer expansion, interrupted and poisoned cells, segment removal) interacting with
-     *     select and cancellation is several times this file's size; we take correctness first
-     *     and keep the Waiter/claim protocol so that it can replace the queues later. The numbers
-     *     in docs/channels.md show what the lock costs on the 4x4 benchmark.
+     *     Elizarov, PPoPP 2023): lock-free, scales with cores. Prototyped for Echo in the test
+     *     tree (SegmentChannel, with Go's close, Parking and segment removal; model-checked and
+     *     measured in ChannelBench). Not adopted, because it gives up three guarantees of this
+     *     contract that the Lincheck tests check: (1) trySend is not linearizable: a receive
+     *     frees its buffer slot only when its expandBuffer runs, after the take, so a trySend can
+     *     fail against a buffer a tryReceive has already seen emptier (Lincheck finds a
+     *     three-operation counterexample against BufferedChannelLincheckTest's specification;
+     *     kotlinx excludes trySend from its own Lincheck test for this reason); (2) a select is
+     *     not atomic over its channels (kotlinx registers clause by clause; SelectLincheckTest
+     *     requires Go's all-channels instant); (3) size() has no linearizable answer from the
+     *     counters. docs/channels.md has the numbers and the options.
+     *   - Adopting it for plain operations only, with a lock for select and size: plain
+     *     operations would then change a channel while a select holds its lock, which is
+     *     exactly the atomicity the lock is for.
      *   - Removing timed-out nodes lazily (leaving them for counterparts to skip): a select loop
      *     with a timeout on a quiet channel would grow that channel's queue without bound.
      *

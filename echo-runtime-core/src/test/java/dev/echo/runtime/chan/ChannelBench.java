@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 /**
- * Whole-program channel benchmarks (a JMH module comes later): Echo channels against the JDK's
- * {@link SynchronousQueue} / {@link ArrayBlockingQueue}, each on plain JDK virtual threads and
- * on Echo tasks, in one run.
+ * Whole-program channel benchmarks (a JMH module comes later): Echo channels against the
+ * lock-free {@link SegmentChannel} prototype and the JDK's {@link SynchronousQueue} /
+ * {@link ArrayBlockingQueue}, each on plain JDK virtual threads and on Echo tasks, in one run.
  *
  * <ul>
  *   <li>ping-pong: two parties bounce a value over two unbuffered channels; ns per round trip.
@@ -55,6 +55,20 @@ final class ChannelBench {
     }
 
     private static Pipe echo(Channel<Integer> channel) {
+        return new Pipe() {
+            @Override
+            public void put(int value) {
+                channel.send(value);
+            }
+
+            @Override
+            public int take() {
+                return channel.receive();
+            }
+        };
+    }
+
+    private static Pipe segment(SegmentChannel<Integer> channel) {
         return new Pipe() {
             @Override
             public void put(int value) {
@@ -256,11 +270,12 @@ final class ChannelBench {
     }
 
     private static final List<String> BENCHMARKS = List.of("ping-pong", "ring", "4x4");
-    private static final List<String> COLUMNS = List.of("echo virtual", "jdk virtual", "echo tasks", "jdk tasks");
+    private static final List<String> COLUMNS = List.of("echo virtual", "segment virtual", "jdk virtual",
+            "echo tasks", "segment tasks", "jdk tasks");
 
     /**
      * No arguments: every cell, each in {@value #FORKS} fresh JVMs (same flags and class path),
-     * printed as a table. {@code cell BENCHMARK echo|jdk virtual|tasks}: one cell in this JVM,
+     * printed as a table. {@code cell BENCHMARK echo|segment|jdk virtual|tasks}: one cell in this JVM,
      * printing one {@code RESULT} line per measured run. {@code profile ...}: one cell for 20 s,
      * for a profiler.
      */
@@ -271,16 +286,19 @@ final class ChannelBench {
         }
         boolean profile = args[0].equals("profile");
         String benchmark = args[1];
-        boolean echo = args[2].equals("echo");
+        String implementation = args[2];
         Metric metric = switch (benchmark) {
             case "ping-pong" -> ChannelBench::pingPong;
             case "ring" -> ChannelBench::threadRing;
             case "4x4" -> ChannelBench::producersConsumers;
             default -> throw new IllegalArgumentException("no benchmark " + benchmark + "; known: " + BENCHMARKS);
         };
-        IntFunction<Pipe> pipes = benchmark.equals("4x4")
-                ? (echo ? capacity -> echo(Channel.buffered(capacity)) : capacity -> jdk(new ArrayBlockingQueue<>(capacity)))
-                : (echo ? capacity -> echo(Channel.unbuffered()) : capacity -> jdk(new SynchronousQueue<>()));
+        IntFunction<Pipe> pipes = switch (implementation) {
+            case "echo" -> capacity -> echo(Channel.buffered(capacity));
+            case "segment" -> capacity -> segment(new SegmentChannel<>(capacity));
+            case "jdk" -> capacity -> capacity == 0 ? jdk(new SynchronousQueue<>()) : jdk(new ArrayBlockingQueue<>(capacity));
+            default -> throw new IllegalArgumentException("no implementation " + implementation + "; known: echo, segment, jdk");
+        };
         int processors = Runtime.getRuntime().availableProcessors();
         try (EchoRuntime runtime = EchoRuntime.builder().processors(processors).name("bench")
                 .shutdownGrace(Duration.ofSeconds(1)).build()) {
@@ -319,8 +337,9 @@ final class ChannelBench {
                 processors, processors, jvmFlags);
         System.out.printf(Locale.ROOT, "each cell: median [min-max] of %d forks x %d runs, after %d warm-up runs per fork%n%n",
                 FORKS, MEASURED, WARMUP);
-        String header = String.format(Locale.ROOT, "%-26s | %-22s | %-22s | %-22s | %-22s", "benchmark",
-                "Echo chan, virtual thr", "JDK queue, virtual thr", "Echo chan, Echo tasks", "JDK queue, Echo tasks");
+        String header = String.format(Locale.ROOT, "%-26s | %-22s | %-22s | %-22s | %-22s | %-22s | %-22s", "benchmark",
+                "Echo chan, virtual thr", "segment, virtual thr", "JDK queue, virtual thr",
+                "Echo chan, Echo tasks", "segment, Echo tasks", "JDK queue, Echo tasks");
         List<String> cpuLines = new ArrayList<>();
         System.out.println("wall clock:");
         System.out.println(header);
