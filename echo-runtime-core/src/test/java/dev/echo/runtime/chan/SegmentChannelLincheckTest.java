@@ -35,7 +35,7 @@ public class SegmentChannelLincheckTest {
         SegmentChannel.segmentSizeForNewChannels = 2;
     }
 
-    /** Capacity 0 or 1, chosen by the subclass-free knob below per test method. */
+    /** Capacity of the channel each Lincheck instance creates; each test method sets it first. */
     static volatile int capacityForNewInstances = 0;
 
     private final SegmentChannel<Integer> channel = newChannel(capacityForNewInstances);
