@@ -75,7 +75,17 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      *
      * This is the "short per-channel lock" design, not (yet) the lock-free segment-based channel
      * of kotlinx.coroutines (see Rejected alternatives): operations on one channel serialise on
-     * that channel's lock, each for one critical section.
+     * that channel's lock, each for one critical section - except for the buffer fast path below.
+     *
+     * Lock-free buffer fast path: a buffered channel of capacity <= BufferRing.MAX_CAPACITY keeps
+     * its buffer in a BufferRing. While no sender or receiver is parked and the channel is open,
+     * a send that finds room and a receive that finds a value complete by one CAS on the ring's
+     * state word, without the lock. Whoever takes the lock sets the ring's LOCKED bit first,
+     * which freezes the ring for the holder (every fast-path CAS then fails and falls back to
+     * the lock); unlock clears it only if both queues are empty and the channel is open. So
+     * while anything is parked, or once closed, every operation runs under the lock exactly as
+     * described here, and I1-I5 hold unchanged. Select needs no change: its lockAll takes the
+     * same locks and so sets LOCKED on every ring channel it looks at. See BufferRing.
      *
      * Invariants (with the lock held):
      *   I1. At least one of senders and receivers is empty (a sender and a receiver that meet
@@ -160,7 +170,15 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     /** Sticky: set by the first operation from a plain thread. Racy set is fine: only ever true. */
     private volatile boolean usedFromOutside;
 
+    /**
+     * The buffer of a buffered channel of capacity up to BufferRing.MAX_CAPACITY, reached without
+     * the lock while nothing is parked (see "Lock-free buffer fast path" above); null otherwise.
+     * When non-null, the lock-guarded buffer fields below are unused.
+     */
+    private final BufferRing ring;
+
     // Guarded by lock.
+    /** The buffer when ring is null: grows on demand up to capacity. */
     private Object[] buffer;
     /** Index of the oldest buffered value. */
     private int head;
@@ -174,7 +192,8 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
 
     private Channel(int capacity) {
         this.capacity = capacity;
-        this.buffer = capacity == 0 ? null : new Object[Math.min(capacity, INITIAL_BUFFER)];
+        this.ring = capacity > 0 && capacity <= BufferRing.MAX_CAPACITY ? new BufferRing(capacity) : null;
+        this.buffer = capacity == 0 || ring != null ? null : new Object[Math.min(capacity, INITIAL_BUFFER)];
     }
 
     /** A channel without a buffer: each send waits for a receiver and hands it the value. */
@@ -243,6 +262,9 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     boolean send(T value, long deadlineNanos, boolean mayWait) {
         Objects.requireNonNull(value, "value");
         noteCaller();
+        if (ring != null && ring.trySendFast(value)) {
+            return true;
+        }
         lock();
         if (closed) {
             unlock();
@@ -318,6 +340,12 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      */
     Object receive(long deadlineNanos, boolean mayWait) {
         noteCaller();
+        if (ring != null) {
+            Object value = ring.tryReceiveFast();
+            if (value != null) {
+                return value;
+            }
+        }
         lock();
         Object result = pollLocked();
         if (result != NOTHING || !mayWait) {
@@ -368,7 +396,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     /** The number of values buffered now (always 0 for an unbuffered channel). */
     public int size() {
         lock();
-        int size = count;
+        int size = bufferedCountLocked();
         unlock();
         return size;
     }
@@ -452,11 +480,8 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             }
             receiver.item = null;
         }
-        if (count < capacity) {
-            if (count == buffer.length) {
-                growBuffer();
-            }
-            append(value);
+        if (bufferedCountLocked() < capacity) {
+            appendLocked(value);
             return true;
         }
         return false;
@@ -469,14 +494,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * @return the value, {@link #CLOSED} if closed and drained, or {@link #NOTHING}
      */
     Object pollLocked() {
-        if (count > 0) {
-            Object value = buffer[head];
-            buffer[head] = null;
-            head = next(head);
-            count--;
+        if (bufferedCountLocked() > 0) {
+            Object value = takeLocked();
             WaitNode sender = dequeueSender();
             if (sender != null) {
-                append(sender.item);
+                appendLocked(sender.item);
             }
             return value;
         }
@@ -534,13 +556,23 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         return Echo.inTask();
     }
 
+    /** Takes the lock; with a ring, also stops the fast path (BufferRing R1). */
     void lock() {
         lock.lock();
+        if (ring != null) {
+            ring.enter();
+        }
     }
 
     /** Takes the lock if it is free now (for Select's lockAll, which never waits holding one). */
     boolean tryLock() {
-        return lock.tryLock();
+        if (!lock.tryLock()) {
+            return false;
+        }
+        if (ring != null) {
+            ring.enter();
+        }
+        return true;
     }
 
     /** Releases the lock, then wakes the waiter an operation under it claimed, if any. */
@@ -548,6 +580,9 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         Waiter toWake = pendingWake;
         if (toWake != null) {
             pendingWake = null;
+        }
+        if (ring != null && !closed && senders.isEmpty() && receivers.isEmpty()) {
+            ring.leave(); // BufferRing R2: the fast path is open only while nothing is parked
         }
         lock.unlock();
         if (toWake != null) {
@@ -578,7 +613,18 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         }
     }
 
-    private void append(Object value) {
+    private int bufferedCountLocked() {
+        return ring != null ? ring.countLocked() : count;
+    }
+
+    private void appendLocked(Object value) {
+        if (ring != null) {
+            ring.appendLocked(value);
+            return;
+        }
+        if (count == buffer.length) {
+            growBuffer();
+        }
         buffer[tail] = value;
         tail = next(tail);
         count++;
@@ -587,6 +633,17 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     /** The ring index after {@code index}; a compare instead of a division under the lock. */
     private int next(int index) {
         return index + 1 == buffer.length ? 0 : index + 1;
+    }
+
+    private Object takeLocked() {
+        if (ring != null) {
+            return ring.takeLocked();
+        }
+        Object value = buffer[head];
+        buffer[head] = null;
+        head = next(head);
+        count--;
+        return value;
     }
 
     private void growBuffer() {
