@@ -93,32 +93,7 @@ final class LocalRunQueue {
         }
     }
 
-    /**
-     * Owner only. Like {@link #push}, for a woken task: on overflow, the half moved out goes to
-     * the front of {@code overflow}, not its back. A spawning burst can leave thousands of new
-     * tasks in the global queue; a woken task (a timer, a channel hand-off) that overflowed
-     * behind them would wait for all of them.
-     */
-    boolean pushWoken(Runnable task, InjectQueue overflow) {
-        while (true) {
-            int h = getAcquireHead();
-            int t = tail;
-            if (t - h < capacity) {
-                buffer[t & mask] = task;
-                setReleaseTail(t + 1);
-                return true;
-            }
-            if (pushOverflow(task, h, t, overflow, true)) {
-                return false;
-            }
-        }
-    }
-
     private boolean pushOverflow(Runnable task, int h, int t, InjectQueue overflow) {
-        return pushOverflow(task, h, t, overflow, false);
-    }
-
-    private boolean pushOverflow(Runnable task, int h, int t, InjectQueue overflow, boolean front) {
         int n = (t - h) / 2;
         Runnable[] batch = new Runnable[n + 1];
         for (int i = 0; i < n; i++) {
@@ -128,11 +103,7 @@ final class LocalRunQueue {
             return false;
         }
         batch[n] = task;
-        if (front) {
-            overflow.pushBatchFront(batch, n + 1);
-        } else {
-            overflow.pushBatch(batch, n + 1);
-        }
+        overflow.pushBatch(batch, n + 1);
         return true;
     }
 
@@ -201,24 +172,20 @@ final class LocalRunQueue {
     }
 
     /**
-     * Any thread. Moves everything, the run-next slot included, to the front of {@code target}
-     * (run-next first, then the ring in order); used by the monitor when it hands a held
-     * processor's work to other workers. The front, because this work was already ahead of the
-     * global queue: a carrier the OS descheduled for 10 ms must not send the tasks it woke behind
-     * a spawning burst's overflow. Two atomic steps, not one: the ring, then the run-next slot.
-     * Returns the number moved.
+     * Any thread. Moves everything, the run-next slot included, into {@code target}; used by the
+     * monitor when it hands a held processor's work to other workers, and at shutdown. Two
+     * atomic steps, not one: the run-next slot, then the ring. Returns the number moved.
      */
     int drainTo(InjectQueue target) {
-        int ring = drainRingTo(target);
-        return drainRunNextTo(target) + ring;
+        return drainRunNextTo(target) + drainRingTo(target);
     }
 
-    /** Any thread. Moves the run-next task, if any, to the front of {@code target}; returns 0 or 1. */
+    /** Any thread. Moves the run-next task, if any, into {@code target}; returns 0 or 1. */
     int drainRunNextTo(InjectQueue target) {
         Runnable next;
         while ((next = runNext) != null) {
             if (RUN_NEXT.compareAndSet(this, next, (Runnable) null)) {
-                target.pushBatchFront(new Runnable[] {next}, 1);
+                target.push(next);
                 return 1;
             }
             // The owner exchanged the slot meanwhile; the slot is still full, take the new one.
@@ -226,7 +193,7 @@ final class LocalRunQueue {
         return 0;
     }
 
-    /** Any thread. Moves the whole ring, in order, to the front of {@code target}; returns the count. */
+    /** Any thread. Moves the whole ring, in order, into {@code target}; returns the count. */
     int drainRingTo(InjectQueue target) {
         while (true) {
             int h = getAcquireHead();
@@ -243,7 +210,7 @@ final class LocalRunQueue {
                 batch[i] = buffer[(h + i) & mask];
             }
             if (casHead(h, h + n)) {
-                target.pushBatchFront(batch, n);
+                target.pushBatch(batch, n);
                 return n;
             }
         }

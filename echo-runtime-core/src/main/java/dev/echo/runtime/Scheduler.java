@@ -36,21 +36,13 @@ final class Scheduler implements Executor {
      *    a processor) -> the global queue, then wakeP().
      *
      * Finding work (Worker.findRunnable), in order
-     *  0. every turn: due timers (one volatile read when none is due; the clock only when a
-     *     timer is scheduled). What they wake goes to run-next and the local queue, so a woken
-     *     task never waits behind a spawning burst's overflow in the global queue; for the same
-     *     reason a woken task that overflows the local queue, and a held processor's work the
-     *     monitor moves, go to the *front* of the global queue (measured: docs/benchmarks.md);
-     *  1. every 61st turn: one task from the global queue, then the Reactor (fairness: neither a
+     *  1. every 61st turn: one task from the global queue, then due timers (fairness: neither a
      *     busy local queue nor a pair of ping-ponging tasks can starve them);
      *  2. run-next slot, unless it ran 3 times in a row while the local queue waits;
-     *  3. local queue; 4. a batch from the global queue; 5. the Reactor (I/O, timers);
+     *  3. local queue; 4. a batch from the global queue; 5. due timers;
      *  6. if allowed to spin: steal half of a random victim's queue, 4 passes over all Ps;
      *  7. give up the P, re-check everything, then block: as the Reactor's poller if no one
-     *     else is, otherwise parked on the idle-worker stack until wakeP() hands it a P. A poller
-     *     whose round queued work while no P is idle parks too (Go's stopm after injectglist):
-     *     the busy Ps fire timers and poll at their turns, and polling again would wake it at
-     *     every timer deadline, on a core the busy carriers need.
+     *     else is, otherwise parked on the idle-worker stack until wakeP() hands it a P.
      *
      * Spinning (bounded): a worker may spin (steal) only while 2 * spinning < busy Ps. When a
      * spinning worker finds work and it was the last spinner, it wakes another worker: there
@@ -172,7 +164,7 @@ final class Scheduler implements Executor {
         }
         Runnable displaced = p.queue.offerRunNext(task);
         if (displaced != null) {
-            p.queue.pushWoken(displaced, global);
+            p.queue.push(displaced, global);
             wakeP();
         }
     }

@@ -141,19 +141,6 @@ final class TimerHeap {
         return due.size();
     }
 
-    /**
-     * Fires what is due now, reading the clock only if a timer is scheduled: cheap enough for a
-     * worker to call at every scheduling turn (Go's checkTimers at the top of findRunnable).
-     */
-    int fireDueNow() {
-        long next = nextDeadline;
-        if (next == NONE) {
-            return 0;
-        }
-        long now = System.nanoTime();
-        return isDue(next, now) ? fireDue(now) : 0;
-    }
-
     /** Removes every timer (runtime closed): timer futures end CANCELLED, parked waiters wake. */
     int abandonAll() {
         List<Entry> all = new ArrayList<>();
