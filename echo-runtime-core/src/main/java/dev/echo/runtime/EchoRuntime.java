@@ -83,6 +83,7 @@ public final class EchoRuntime implements AutoCloseable {
         this.scheduler.onQuiescent = this::wakeIdleWatchers;
         this.threadBuilder = JdkHooks.virtualThreadBuilder(scheduler);
         this.monitor = new Monitor(scheduler);
+        this.scheduler.monitorThread = monitor.thread();
         this.monitor.start();
     }
 

@@ -58,6 +58,33 @@ final class InjectQueue {
         }
     }
 
+    /**
+     * Puts {@code tasks[0..count)} ahead of everything queued, in their order: the overflow of
+     * woken tasks, which must not wait behind a spawning burst's overflow (see
+     * {@link LocalRunQueue#pushWoken}).
+     */
+    void pushBatchFront(Runnable[] tasks, int count) {
+        lock.lock();
+        try {
+            ensureRoom(count);
+            int mask = ring.length - 1;
+            int start = (first - count) & mask;
+            for (int i = 0; i < count; i++) {
+                ring[(start + i) & mask] = tasks[i];
+            }
+            first = start;
+            pushes = pushes + count;
+            size = size + count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts {@code task} ahead of everything queued (a wake-up made outside a processor). */
+    void pushFront(Runnable task) {
+        pushBatchFront(new Runnable[] {task}, 1);
+    }
+
     /** Takes one runnable, or null. */
     Runnable poll() {
         if (size == 0) {

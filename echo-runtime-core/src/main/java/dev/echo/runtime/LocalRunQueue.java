@@ -93,7 +93,32 @@ final class LocalRunQueue {
         }
     }
 
+    /**
+     * Owner only. Like {@link #push}, for a woken task: on overflow, the half moved out goes to
+     * the front of {@code overflow}, not its back. A spawning burst can leave thousands of new
+     * tasks in the global queue; a woken task (a timer, a channel hand-off) that overflowed
+     * behind them would wait for all of them.
+     */
+    boolean pushWoken(Runnable task, InjectQueue overflow) {
+        while (true) {
+            int h = getAcquireHead();
+            int t = tail;
+            if (t - h < capacity) {
+                buffer[t & mask] = task;
+                setReleaseTail(t + 1);
+                return true;
+            }
+            if (pushOverflow(task, h, t, overflow, true)) {
+                return false;
+            }
+        }
+    }
+
     private boolean pushOverflow(Runnable task, int h, int t, InjectQueue overflow) {
+        return pushOverflow(task, h, t, overflow, false);
+    }
+
+    private boolean pushOverflow(Runnable task, int h, int t, InjectQueue overflow, boolean front) {
         int n = (t - h) / 2;
         Runnable[] batch = new Runnable[n + 1];
         for (int i = 0; i < n; i++) {
@@ -103,7 +128,11 @@ final class LocalRunQueue {
             return false;
         }
         batch[n] = task;
-        overflow.pushBatch(batch, n + 1);
+        if (front) {
+            overflow.pushBatchFront(batch, n + 1);
+        } else {
+            overflow.pushBatch(batch, n + 1);
+        }
         return true;
     }
 
@@ -172,20 +201,24 @@ final class LocalRunQueue {
     }
 
     /**
-     * Any thread. Moves everything, the run-next slot included, into {@code target}; used by the
-     * monitor when it hands a held processor's work to other workers, and at shutdown. Two
-     * atomic steps, not one: the run-next slot, then the ring. Returns the number moved.
+     * Any thread. Moves everything, the run-next slot included, to the front of {@code target}
+     * (run-next first, then the ring in order); used by the monitor when it hands a held
+     * processor's work to other workers. The front, because this work was already ahead of the
+     * global queue: a carrier the OS descheduled for 10 ms must not send the tasks it woke behind
+     * a spawning burst's overflow. Two atomic steps, not one: the ring, then the run-next slot.
+     * Returns the number moved.
      */
     int drainTo(InjectQueue target) {
-        return drainRunNextTo(target) + drainRingTo(target);
+        int ring = drainRingTo(target);
+        return drainRunNextTo(target) + ring;
     }
 
-    /** Any thread. Moves the run-next task, if any, into {@code target}; returns 0 or 1. */
+    /** Any thread. Moves the run-next task, if any, to the front of {@code target}; returns 0 or 1. */
     int drainRunNextTo(InjectQueue target) {
         Runnable next;
         while ((next = runNext) != null) {
             if (RUN_NEXT.compareAndSet(this, next, (Runnable) null)) {
-                target.push(next);
+                target.pushFront(next);
                 return 1;
             }
             // The owner exchanged the slot meanwhile; the slot is still full, take the new one.
@@ -193,7 +226,7 @@ final class LocalRunQueue {
         return 0;
     }
 
-    /** Any thread. Moves the whole ring, in order, into {@code target}; returns the count. */
+    /** Any thread. Moves the whole ring, in order, to the front of {@code target}; returns the count. */
     int drainRingTo(InjectQueue target) {
         while (true) {
             int h = getAcquireHead();
@@ -210,7 +243,7 @@ final class LocalRunQueue {
                 batch[i] = buffer[(h + i) & mask];
             }
             if (casHead(h, h + n)) {
-                target.pushBatch(batch, n);
+                target.pushBatchFront(batch, n);
                 return n;
             }
         }

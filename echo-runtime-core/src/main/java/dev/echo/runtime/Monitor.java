@@ -97,17 +97,20 @@ final class Monitor implements Runnable {
     private boolean check(long now) {
         Scheduler s = scheduler;
         boolean anyRunning = false;
+        boolean anyAdvancing = false;
         int held = 0;
         Processor longestHeld = null;
         for (int i = 0; i < s.processorCount; i++) {
             Processor p = s.slot(i);
             if (p.state != Processor.RUNNING) {
                 p.monitorSeenTicks = -1;
+                anyAdvancing |= p.state == Processor.SPINNING;
                 continue;
             }
             anyRunning = true;
             long ticks = p.tasksRun();
             if (ticks != p.monitorSeenTicks) {
+                anyAdvancing = true;
                 p.monitorSeenTicks = ticks;
                 p.monitorSeenSince = now;
                 continue;
@@ -134,7 +137,11 @@ final class Monitor implements Runnable {
                 && s.handOff(longestHeld) != null) {
             handOffs = handOffs + 1;
         }
-        if (s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {
+        // Overdue timers, only when no worker will get to them: a processor that ran a task
+        // since the last round (or is spinning) fires them at its next scheduling turn, into its
+        // own run-next slot and queue; the monitor, holding no processor, could only put what
+        // they wake at the back of the global queue, behind any spawning burst waiting there.
+        if (!anyAdvancing && s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {
             s.reactor.pollNow();
         }
         // I/O nobody has polled for Reactor.STARVED_NANOS (every worker busy in long tasks, no

@@ -33,16 +33,25 @@ final class Scheduler implements Executor {
      *        the waker parks (a channel hand-off costs a hand-off, not a trip through queues).
      *        The task it displaces goes to the tail.
      *  - Called anywhere else (plain threads, JDK timer threads, the monitor, a worker without
-     *    a processor) -> the global queue, then wakeP().
+     *    a processor) -> the global queue, then wakeP(); to its front when the caller is the
+     *    monitor or the poller, whose submissions are all wake-ups (timers, I/O).
      *
      * Finding work (Worker.findRunnable), in order
-     *  1. every 61st turn: one task from the global queue, then due timers (fairness: neither a
+     *  0. every turn: due timers (one volatile read when none is due; the clock only when a
+     *     timer is scheduled). What they wake goes to run-next and the local queue, so a woken
+     *     task never waits behind a spawning burst's overflow in the global queue; for the same
+     *     reason a woken task that overflows the local queue, and a held processor's work the
+     *     monitor moves, go to the *front* of the global queue (measured: docs/benchmarks.md);
+     *  1. every 61st turn: one task from the global queue, then the Reactor (fairness: neither a
      *     busy local queue nor a pair of ping-ponging tasks can starve them);
      *  2. run-next slot, unless it ran 3 times in a row while the local queue waits;
-     *  3. local queue; 4. a batch from the global queue; 5. due timers;
+     *  3. local queue; 4. a batch from the global queue; 5. the Reactor (I/O, timers);
      *  6. if allowed to spin: steal half of a random victim's queue, 4 passes over all Ps;
      *  7. give up the P, re-check everything, then block: as the Reactor's poller if no one
-     *     else is, otherwise parked on the idle-worker stack until wakeP() hands it a P.
+     *     else is, otherwise parked on the idle-worker stack until wakeP() hands it a P. A poller
+     *     whose round queued work while no P is idle parks too (Go's stopm after injectglist):
+     *     the busy Ps fire timers and poll at their turns, and polling again would wake it at
+     *     every timer deadline, on a core the busy carriers need.
      *
      * Spinning (bounded): a worker may spin (steal) only while 2 * spinning < busy Ps. When a
      * spinning worker finds work and it was the last spinner, it wakes another worker: there
@@ -106,6 +115,8 @@ final class Scheduler implements Executor {
     final AtomicInteger spinning = new AtomicInteger();
     private volatile boolean stopping;
     private volatile boolean stopped;
+    /** The monitor's thread; set once, before the monitor starts. */
+    volatile Thread monitorThread;
     /** Called when every P has gone idle (deadlock detection); must be quick. */
     volatile Runnable onQuiescent;
 
@@ -139,11 +150,18 @@ final class Scheduler implements Executor {
             if (worker.pollingWithoutProcessor) {
                 // The poller fires timers (I/O) without a P; it takes an idle P itself right
                 // after and wakes others only for what it cannot run (Worker.acquireProcessor).
-                global.push(task);
+                // What it wakes goes ahead of any spawning burst's overflow, as a wake-up on a P
+                // would go to run-next.
+                global.pushFront(task);
                 return;
             }
         }
-        global.push(task);
+        if (Thread.currentThread() == monitorThread) {
+            // The monitor submits only wake-ups (overdue timers, starved I/O): to the front, too.
+            global.pushFront(task);
+        } else {
+            global.push(task);
+        }
         wakeP();
     }
 
@@ -164,7 +182,7 @@ final class Scheduler implements Executor {
         }
         Runnable displaced = p.queue.offerRunNext(task);
         if (displaced != null) {
-            p.queue.push(displaced, global);
+            p.queue.pushWoken(displaced, global);
             wakeP();
         }
     }

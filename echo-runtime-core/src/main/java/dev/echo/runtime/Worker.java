@@ -12,6 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Worker extends Thread {
 
+    /** How overdue the earliest timer may get before a scheduling turn fires; picked, not tuned. */
+    static final long TIMER_BATCH_SLACK_NANOS = 200_000;
+
     final Scheduler scheduler;
     /** The P this worker holds, or null. Owner-only. */
     Processor processor;
@@ -113,6 +116,9 @@ final class Worker extends Thread {
     private Runnable findLocalOrGlobal(Processor p) {
         Scheduler s = scheduler;
         Runnable task;
+        // Step 0: due timers first. What they wake lands in run-next and the local queue, ahead
+        // of the global queue, where a spawning burst's overflow may hold thousands of tasks.
+        s.reactor.timers.fireDueNow(TIMER_BATCH_SLACK_NANOS);
         if (++turn % Scheduler.GLOBAL_QUEUE_INTERVAL == 0) {
             if (s.processorCount > 1 && (task = s.global.poll()) != null) {
                 p.countGlobalTake();
@@ -242,6 +248,13 @@ final class Worker extends Thread {
                         return p;
                     }
                     s.wakeP();
+                    // Every processor is busy: they take this work, fire timers and poll I/O at
+                    // their scheduling points (Go's stopm after injectglist). Polling again would
+                    // wake this thread at every timer deadline, to queue what it wakes behind the
+                    // global queue while it takes a core from the busy carriers.
+                    if (s.idleProcessorCount() == 0 && !s.parkWorker(this)) {
+                        return null;
+                    }
                 }
                 continue;
             }

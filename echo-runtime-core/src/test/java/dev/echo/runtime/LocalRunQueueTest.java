@@ -164,6 +164,29 @@ class LocalRunQueueTest {
     }
 
     @Test
+    void wokenTaskOverflowGoesAheadOfTheGlobalBacklog() {
+        global.push(new Item(-1)); // a spawning burst's overflow, already waiting
+        for (int i = 0; i < LocalRunQueue.CAPACITY; i++) {
+            queue.push(new Item(i), global);
+        }
+        assertThat(queue.pushWoken(new Item(1000), global)).as("overflowed").isFalse();
+        List<Integer> expected = new ArrayList<>(range(0, LocalRunQueue.CAPACITY / 2));
+        expected.add(1000);
+        expected.add(-1);
+        assertThat(drainIds(global)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void drainPutsTheProcessorsWorkAheadOfTheGlobalBacklog() {
+        global.push(new Item(-1));
+        queue.offerRunNext(new Item(100));
+        queue.push(new Item(0), global);
+        queue.push(new Item(1), global);
+        assertThat(queue.drainTo(global)).isEqualTo(3);
+        assertThat(drainIds(global)).containsExactly(100, 0, 1, -1);
+    }
+
+    @Test
     void drainMovesEverythingInOrder() {
         for (int i = 0; i < 20; i++) {
             queue.push(new Item(i), global);
