@@ -93,21 +93,18 @@ final class InjectQueue {
     private volatile long pushes;
 
     void push(Runnable task) {
-        lock.lock();
-        try {
-            normal.add(task);
-            pushes = pushes + 1;
-            size = size + 1;
-        } finally {
-            lock.unlock();
-        }
+        pushInto(normal, task);
     }
 
     /** Pushes a task woken by a due timer: it runs before everything pushed with {@link #push}. */
     void pushUrgent(Runnable task) {
+        pushInto(urgent, task);
+    }
+
+    private void pushInto(Ring ring, Runnable task) {
         lock.lock();
         try {
-            urgent.add(task);
+            ring.add(task);
             pushes = pushes + 1;
             size = size + 1;
         } finally {
