@@ -42,10 +42,13 @@ public final class EchoFuture<T> implements WaitTarget {
      *
      * Invariants
      *  1. state is a Waiter (top of the stack of those waiting), null (pending, nobody
-     *     waiting) or an Outcome (settled; final). It moves to an Outcome exactly once, by CAS.
-     *  2. The thread whose CAS installs the Outcome owns the stack it replaced and fires every
+     *     waiting), or the settled result (final): an Outcome, or - for the common case, a
+     *     resolution with a non-null value - the value itself, saving an allocation per task
+     *     (Waiter and Outcome are private, so no value can be mistaken for either). It becomes
+     *     settled exactly once, by CAS.
+     *  2. The thread whose CAS installs the result owns the stack it replaced and fires every
      *     live waiter in it exactly once. A waiter pushed after that CAS fails to push and
-     *     sees the Outcome instead.
+     *     sees the result instead.
      *  3. A waiter that gives up (timeout, cancellation) marks itself dead and unlinks dead
      *     waiters; a dead waiter is never fired. Unlinking races only with other unlinkers and
      *     with pushes at the top; a racing unlink can at worst leave a dead waiter linked,
@@ -57,6 +60,9 @@ public final class EchoFuture<T> implements WaitTarget {
 
     private record Outcome(FutureState state, Object value, Throwable failure) {
     }
+
+    /** The settled state of a future resolved with null (null itself means pending). */
+    private static final Outcome RESOLVED_NULL = new Outcome(FutureState.RESOLVED, null, null);
 
     /** A registered wake-up: a Thread to unpark, a Waker, or a Runnable to run. */
     private static final class Waiter {
@@ -116,12 +122,16 @@ public final class EchoFuture<T> implements WaitTarget {
 
     /** The current state; PENDING until settled. */
     public FutureState state() {
-        return state instanceof Outcome o ? o.state : FutureState.PENDING;
+        Object s = state;
+        if (!isSettled(s)) {
+            return FutureState.PENDING;
+        }
+        return s instanceof Outcome o ? o.state : FutureState.RESOLVED;
     }
 
     /** True once settled. */
     public boolean isDone() {
-        return state instanceof Outcome;
+        return isSettled(state);
     }
 
     // ## Waiting ##
@@ -138,10 +148,11 @@ public final class EchoFuture<T> implements WaitTarget {
     public Poll<T> poll(Waker waker) {
         Objects.requireNonNull(waker, "waker");
         markObserved();
-        if (!(state instanceof Outcome) && !isRegistered(waker)) {
+        if (!isSettled(state) && !isRegistered(waker)) {
             push(new Waiter(waker));
         }
-        return state instanceof Outcome o ? Poll.ready(report(o)) : Poll.pending();
+        Object s = state;
+        return isSettled(s) ? Poll.ready(report(s)) : Poll.pending();
     }
 
     /**
@@ -153,12 +164,12 @@ public final class EchoFuture<T> implements WaitTarget {
     public T await() {
         markObserved();
         Object s = state;
-        if (!(s instanceof Outcome)) {
+        if (!isSettled(s)) {
             checkNotSelf();
             waitUntil(Parking.NO_DEADLINE);
             s = state;
         }
-        return report((Outcome) s);
+        return report(s);
     }
 
     /**
@@ -174,7 +185,7 @@ public final class EchoFuture<T> implements WaitTarget {
         }
         markObserved();
         Object s = state;
-        if (!(s instanceof Outcome)) {
+        if (!isSettled(s)) {
             checkNotSelf();
             long deadline = Parking.deadlineAfter(timeout);
             if (!waitUntil(deadline)) {
@@ -182,16 +193,15 @@ public final class EchoFuture<T> implements WaitTarget {
             }
             s = state;
         }
-        return report((Outcome) s);
+        return report(s);
     }
 
     /** The value if resolved now; otherwise {@link IllegalStateException} naming the state. */
     public T resultNow() {
         markObserved();
-        if (state instanceof Outcome o && o.state == FutureState.RESOLVED) {
-            @SuppressWarnings("unchecked")
-            T value = (T) o.value;
-            return value;
+        Object s = state;
+        if (isSettled(s) && (!(s instanceof Outcome o) || o.state == FutureState.RESOLVED)) {
+            return report(s);
         }
         throw new IllegalStateException("future is " + state() + ", not RESOLVED");
     }
@@ -205,7 +215,13 @@ public final class EchoFuture<T> implements WaitTarget {
         Objects.requireNonNull(action, "action");
         markObserved();
         Runnable callback = () -> {
-            Outcome o = (Outcome) state;
+            Object s = state;
+            if (!(s instanceof Outcome o)) {
+                @SuppressWarnings("unchecked")
+                T value = (T) s;
+                action.accept(value, null);
+                return;
+            }
             @SuppressWarnings("unchecked")
             T value = (T) o.value;
             action.accept(value, o.state == FutureState.CANCELLED && o.failure == null
@@ -366,11 +382,12 @@ public final class EchoFuture<T> implements WaitTarget {
 
     /** Settles once; false if already settled. Fires every waiter registered before. */
     boolean settle(FutureState newState, Object value, Throwable failure) {
-        Outcome outcome = new Outcome(newState, value, failure);
+        Object outcome = newState != FutureState.RESOLVED ? new Outcome(newState, value, failure)
+                : value == null ? RESOLVED_NULL : value;
         Object s;
         do {
             s = state;
-            if (s instanceof Outcome) {
+            if (isSettled(s)) {
                 return false;
             }
         } while (!STATE.compareAndSet(this, s, outcome));
@@ -462,14 +479,14 @@ public final class EchoFuture<T> implements WaitTarget {
             return true;
         }
         try {
-            while (!(state instanceof Outcome)) {
+            while (!isSettled(state)) {
                 if (!Parking.park(this, deadline)) {
-                    return state instanceof Outcome;
+                    return isSettled(state);
                 }
             }
             return true;
         } finally {
-            if (!(state instanceof Outcome)) {
+            if (!isSettled(state)) {
                 waiter.dead = true;
                 unlinkDead();
             }
@@ -480,7 +497,7 @@ public final class EchoFuture<T> implements WaitTarget {
     private boolean push(Waiter waiter) {
         while (true) {
             Object s = state;
-            if (s instanceof Outcome) {
+            if (isSettled(s)) {
                 return false;
             }
             waiter.next = (Waiter) s;
@@ -526,8 +543,16 @@ public final class EchoFuture<T> implements WaitTarget {
         }
     }
 
+    /** True if {@code s}, a value of state, is a settled result (invariant 1). */
+    private static boolean isSettled(Object s) {
+        return s != null && !(s instanceof Waiter);
+    }
+
     @SuppressWarnings("unchecked")
-    private T report(Outcome o) {
+    private T report(Object settled) {
+        if (!(settled instanceof Outcome o)) {
+            return (T) settled;
+        }
         switch (o.state) {
             case RESOLVED -> {
                 return (T) o.value;
