@@ -222,7 +222,7 @@ public final class Task<T> {
             LockSupport.park(blocker);
         } finally {
             waitingOn = null;
-            if (timer != null) {
+            if (timer != null && timer.isScheduled()) {
                 runtime.reactor.cancel(timer);
             }
         }

@@ -50,6 +50,16 @@ final class TimerHeap {
             this.target = target;
         }
 
+        /**
+         * False once fired or cancelled. Read without the lock by the task that scheduled the
+         * timer, after it woke: a timer that woke it fired (index -1) before the unpark that
+         * resumed it, so the task sees that, and skips the lock a cancel would take. A stale
+         * true only costs the locked cancel, which then finds nothing to remove.
+         */
+        boolean isScheduled() {
+            return index >= 0;
+        }
+
         boolean before(Entry other) {
             // nanoTime instants compare by signed difference, like everywhere else in Echo.
             long d = deadline - other.deadline;

@@ -2,10 +2,10 @@ package dev.echo.runtime.chan;
 
 import dev.echo.runtime.Parking;
 import dev.echo.runtime.WaitTarget;
-import dev.echo.runtime.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One parked operation: a blocking send, a blocking receive, or a select over several cases.
@@ -33,24 +33,37 @@ final class Waiter implements WaitTarget {
     static final int WAITING = -1;
     static final int CANCELLED = -2;
 
-    private final Waker waker = Waker.current();
+    /**
+     * The parked thread (task or plain). Held directly rather than as a Waker, and a plain
+     * send or receive keeps its one node in {@link #only} instead of an array: a blocking
+     * channel operation allocates only this waiter and its node (ping-pong parks twice per
+     * round trip, and a parked task keeps both alive).
+     */
+    private final Thread thread = Thread.currentThread();
+    /** The node of a one-case waiter (plain send or receive); null for a select. */
+    private WaitNode only;
+    /** The nodes of a select, by case index; null for a one-case waiter. */
     private final WaitNode[] nodes;
     /** See the class diagram. CAS only; read with volatile semantics by the waiter. */
     private volatile int state = WAITING;
 
     Waiter(int cases) {
-        nodes = new WaitNode[cases];
+        nodes = cases == 1 ? null : new WaitNode[cases];
     }
 
     /** Creates the node for case {@code index}; the caller enqueues it under the channel lock. */
     WaitNode register(int index, Channel<?> channel, boolean send, Object item) {
         WaitNode node = new WaitNode(this, index, channel, send, item);
-        nodes[index] = node;
+        if (nodes == null) {
+            only = node;
+        } else {
+            nodes[index] = node;
+        }
         return node;
     }
 
     WaitNode node(int index) {
-        return nodes[index];
+        return nodes == null ? only : nodes[index];
     }
 
     /**
@@ -64,7 +77,7 @@ final class Waiter implements WaitTarget {
     }
 
     void wake() {
-        waker.wake();
+        LockSupport.unpark(thread);
     }
 
     /**
@@ -109,6 +122,12 @@ final class Waiter implements WaitTarget {
 
     /** Unlinks every node except the winner, which its counterpart has already unlinked. */
     private void deregister(int winner) {
+        if (nodes == null) {
+            if (only.index != winner) {
+                only.channel.unlink(only);
+            }
+            return;
+        }
         for (WaitNode node : nodes) {
             if (node.index != winner) {
                 node.channel.unlink(node);
@@ -118,6 +137,9 @@ final class Waiter implements WaitTarget {
 
     @Override
     public boolean wakeableFromOutside() {
+        if (nodes == null) {
+            return only.channel.wakeableFromOutside();
+        }
         for (WaitNode node : nodes) {
             if (node.channel.wakeableFromOutside()) {
                 return true;
@@ -128,8 +150,8 @@ final class Waiter implements WaitTarget {
 
     @Override
     public String describeWait() {
-        if (nodes.length == 1) {
-            return (nodes[0].send ? "send on " : "receive on ") + nodes[0].channel;
+        if (nodes == null) {
+            return (only.send ? "send on " : "receive on ") + only.channel;
         }
         StringBuilder description = new StringBuilder("select on");
         for (WaitNode node : nodes) {
