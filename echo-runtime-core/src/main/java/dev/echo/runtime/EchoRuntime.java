@@ -78,7 +78,7 @@ public final class EchoRuntime implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "Echo transport auto: using " + transport.transport().displayName()
                     + " (" + transport.reason() + ")");
         }
-        this.reactor = new Reactor(name, transport);
+        this.reactor = new Reactor(name, transport, builder.processors);
         this.scheduler = new Scheduler(name, builder.processors, reactor);
         this.scheduler.onQuiescent = this::wakeIdleWatchers;
         this.threadBuilder = JdkHooks.virtualThreadBuilder(scheduler);

@@ -142,7 +142,7 @@ final class Reactor {
     /** A round request (in place of a wait) that shuts the loop down and ends the owner. */
     private static final long SHUT_DOWN = Long.MIN_VALUE;
 
-    final TimerHeap timers = new TimerHeap();
+    final TimerHeap timers;
     /** The transport in use (never AUTO). */
     final Transport transport;
     private final ManualIoEventLoop loop;
@@ -186,7 +186,8 @@ final class Reactor {
     final LongAdder workerRounds = new LongAdder();
     final LongAdder monitorRounds = new LongAdder();
 
-    Reactor(String name, Transport.Selected selected) {
+    Reactor(String name, Transport.Selected selected, int processors) {
+        this.timers = new TimerHeap(processors);
         this.transport = selected.transport();
         this.owner = JdkHooks.virtualThreadBuilder(this::resumeOwner).name(name + "-reactor").unstarted(
                 // Netty's allocators and recyclers give a FastThreadLocalThread its own caches and

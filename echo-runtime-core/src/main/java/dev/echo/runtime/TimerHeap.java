@@ -2,36 +2,49 @@ package dev.echo.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The Reactor's timers: a 4-ary min-heap of deadlines, each waking a parked task or running a
- * short action (completing a timer future).
+ * The Reactor's timers: 4-ary min-heaps of deadlines, one per processor, each timer waking a
+ * parked task or running a short action (completing a timer future).
  *
  * <p>Any thread may {@linkplain #schedule schedule} or {@linkplain #cancel cancel}; whoever
- * drives the Reactor {@linkplain #fireDue fires} what is due. Actions run outside the lock, on
- * the firing thread, and must be short and must not block: unpark a task, complete a future.
+ * drives the Reactor {@linkplain #fireDue fires} what is due, in every stripe. Actions run
+ * outside the locks, on the firing thread, and must be short and must not block: unpark a
+ * task, complete a future.
  */
 final class TimerHeap {
 
     /*
      * Implementation overview
      *
+     * Stripes. The timers live in one heap per processor ("stripe"), each under its own spin
+     * lock: a task schedules into the stripe of the processor it runs on, so two workers that
+     * both put sleeping tasks to sleep never contend (one shared heap: JFR showed 10 % of the
+     * timers workload's samples spinning for its lock in schedule). Any thread fires every
+     * stripe, so nothing changes for pollers: the earliest deadline is the minimum over the
+     * stripes. This is Go's per-P timers (since 1.14) without the ownership: a stripe is not
+     * owned by its processor, it is only where that processor's tasks insert.
+     *
      * Invariants
-     *  1. heap[0..size) is a 4-ary min-heap on (deadline, sequence); sequence breaks ties so
-     *     timers with one deadline fire in the order they were scheduled.
-     *  2. entry.index == its position in heap while scheduled, -1 once fired or cancelled;
-     *     both transitions happen under lock, so cancel and fire cannot both claim an entry.
-     *  3. nextDeadline == heap[0].deadline, or NONE when empty; written under lock, read
-     *     without it (a volatile), so pollers can size their wait without locking.
+     *  1. Each stripe's heap[0..size) is a 4-ary min-heap on (deadline, sequence). sequence is
+     *     global (one counter for all stripes), so timers with one deadline fire in the order
+     *     they were scheduled even across stripes: fireDue merges what it takes from several
+     *     stripes by (deadline, sequence) before firing.
+     *  2. entry.index == its position in its stripe's heap while scheduled, -1 once fired or
+     *     cancelled; both transitions happen under that stripe's lock, so cancel and fire
+     *     cannot both claim an entry.
+     *  3. A stripe's nextDeadline == its heap[0].deadline, or NONE when empty; written under its
+     *     lock, read without it (a volatile), so pollers can size their wait without locking.
      *
      * Rejected alternatives
      *  - A hashed wheel: O(1) insert, but a tick granularity (lateness up to one tick) and a
      *    thread or poll loop per tick; a heap gives exact deadlines and O(log n) with n = 100k
      *    needing ~9 levels of a 4-ary heap.
-     *  - One heap per processor (Go since 1.14): less contention, but every idle worker must
-     *    then scan every processor's heap; with the Reactor polled by one worker at a time, one
-     *    heap under a short lock measured fast enough (see docs/benchmarks.md).
+     *  - Per-processor heaps fired only by their owner (Go): an idle worker would still have to
+     *    scan and steal from the others' heaps; firing every stripe from whoever fires keeps
+     *    the Reactor's single-poller protocol unchanged.
      */
 
     static final long NONE = Long.MAX_VALUE;
@@ -42,14 +55,17 @@ final class TimerHeap {
         final long sequence;
         /** A Thread to unpark, an EchoFuture to resolve, or a Runnable to run. */
         final Object target;
+        /** The heap this timer is in while scheduled. */
+        final Stripe stripe;
+        /** Guarded by stripe's lock (invariant 2). */
         int index = -1;
 
-        Entry(long deadline, long sequence, Object target) {
+        Entry(long deadline, long sequence, Object target, Stripe stripe) {
             this.deadline = deadline;
             this.sequence = sequence;
             this.target = target;
+            this.stripe = stripe;
         }
-
         /**
          * False once fired or cancelled. Read without the lock by the task that scheduled the
          * timer, after it woke: a timer that woke it fired (index -1) before the unpark that
@@ -91,61 +107,81 @@ final class TimerHeap {
      */
     private static final ThreadLocal<Boolean> FIRING_OUTSIDE_WORKERS = new ThreadLocal<>();
 
-    private final SpinLock lock = new SpinLock();
-    private Entry[] heap = new Entry[64];
-    private int size;
-    private long sequence;
-    private volatile long nextDeadline = NONE;
+    private final Stripe[] stripes;
+    /** Tie-breaker for equal deadlines, across stripes (invariant 1). */
+    private final AtomicLong sequence = new AtomicLong();
+
+    /** One stripe: for tests and single-threaded use. */
+    TimerHeap() {
+        this(1);
+    }
+
+    /** {@code stripeCount} heaps; the Reactor uses one per processor. */
+    TimerHeap(int stripeCount) {
+        if (stripeCount < 1) {
+            throw new IllegalArgumentException("stripeCount must be >= 1, was " + stripeCount);
+        }
+        stripes = new Stripe[stripeCount];
+        for (int i = 0; i < stripeCount; i++) {
+            stripes[i] = new Stripe();
+        }
+    }
 
     /** Schedules {@code target} (a Thread to unpark, an EchoFuture or a Runnable) at {@code deadline}. */
     Entry schedule(long deadline, Object target) {
-        lock.lock();
+        Stripe stripe = stripes[stripeIndexForCaller()];
+        Entry entry = new Entry(deadline, sequence.getAndIncrement(), target, stripe);
+        stripe.lock.lock();
         try {
-            Entry entry = new Entry(deadline, sequence++, target);
-            if (size == heap.length) {
-                heap = java.util.Arrays.copyOf(heap, size * 2);
-            }
-            entry.index = size;
-            heap[size++] = entry;
-            siftUp(entry.index);
-            nextDeadline = heap[0].deadline;
-            return entry;
+            stripe.add(entry);
         } finally {
-            lock.unlock();
+            stripe.lock.unlock();
         }
+        return entry;
     }
 
     /** Removes {@code entry}; false if it already fired or was cancelled. */
     boolean cancel(Entry entry) {
-        lock.lock();
+        Stripe stripe = entry.stripe;
+        stripe.lock.lock();
         try {
-            int i = entry.index;
-            if (i < 0) {
+            if (entry.index < 0) {
                 return false;
             }
-            removeAt(i);
-            nextDeadline = size == 0 ? NONE : heap[0].deadline;
+            stripe.remove(entry);
             return true;
         } finally {
-            lock.unlock();
+            stripe.lock.unlock();
         }
     }
 
     /** Fires every timer whose deadline is at or before {@code now}; returns how many. */
     int fireDue(long now) {
-        if (!isDue(nextDeadline, now)) {
+        List<Entry> due = null;
+        int stripesTaken = 0;
+        for (Stripe stripe : stripes) {
+            if (!isDue(stripe.nextDeadline, now)) {
+                continue;
+            }
+            if (due == null) {
+                due = new ArrayList<>();
+            }
+            int before = due.size();
+            stripe.lock.lock();
+            try {
+                stripe.takeDue(now, due);
+            } finally {
+                stripe.lock.unlock();
+            }
+            if (due.size() > before) {
+                stripesTaken++;
+            }
+        }
+        if (due == null || due.isEmpty()) {
             return 0;
         }
-        List<Entry> due = new ArrayList<>();
-        lock.lock();
-        try {
-            while (size > 0 && heap[0].deadline - now <= 0) {
-                due.add(heap[0]);
-                removeAt(0);
-            }
-            nextDeadline = size == 0 ? NONE : heap[0].deadline;
-        } finally {
-            lock.unlock();
+        if (stripesTaken > 1) {
+            due.sort((x, y) -> x.before(y) ? -1 : y.before(x) ? 1 : 0); // invariant 1
         }
         // The tasks these timers wake go to the global queue's urgent ring (Scheduler.execute).
         Worker worker = Thread.currentThread() instanceof Worker w ? w : null;
@@ -176,15 +212,13 @@ final class TimerHeap {
     /** Removes every timer (runtime closed): timer futures end CANCELLED, parked waiters wake. */
     int abandonAll() {
         List<Entry> all = new ArrayList<>();
-        lock.lock();
-        try {
-            while (size > 0) {
-                all.add(heap[0]);
-                removeAt(0);
+        for (Stripe stripe : stripes) {
+            stripe.lock.lock();
+            try {
+                stripe.takeAll(all);
+            } finally {
+                stripe.lock.unlock();
             }
-            nextDeadline = NONE;
-        } finally {
-            lock.unlock();
         }
         for (Entry entry : all) {
             entry.abandon();
@@ -197,22 +231,48 @@ final class TimerHeap {
         return FIRING_OUTSIDE_WORKERS.get() != null;
     }
 
-    /** The earliest deadline, or {@link #NONE}. */
+    /** The earliest deadline of all stripes, or {@link #NONE}. */
     long nextDeadline() {
-        return nextDeadline;
+        long next = NONE;
+        for (Stripe stripe : stripes) {
+            next = earlier(next, stripe.nextDeadline);
+        }
+        return next;
     }
 
     int size() {
-        lock.lock();
-        try {
-            return size;
-        } finally {
-            lock.unlock();
+        int total = 0;
+        for (Stripe stripe : stripes) {
+            stripe.lock.lock();
+            try {
+                total += stripe.size;
+            } finally {
+                stripe.lock.unlock();
+            }
         }
+        return total;
     }
 
     boolean isEmpty() {
-        return nextDeadline == NONE;
+        return nextDeadline() == NONE;
+    }
+
+    /**
+     * The stripe of the processor the caller runs on (a task, or a worker firing timers);
+     * other threads spread by thread id.
+     */
+    private int stripeIndexForCaller() {
+        int n = stripes.length;
+        if (n == 1) {
+            return 0;
+        }
+        if (JdkHooks.currentCarrierThread() instanceof Worker worker) {
+            Processor p = worker.processor;
+            if (p != null) {
+                return p.id % n;
+            }
+        }
+        return (int) (Thread.currentThread().threadId() % n);
     }
 
     /** True if {@code deadline} (possibly NONE) is at or before {@code now}; overflow-safe. */
@@ -231,62 +291,116 @@ final class TimerHeap {
         return a - b <= 0 ? a : b;
     }
 
-    private void removeAt(int i) {
-        Entry removed = heap[i];
-        removed.index = -1;
-        size--;
-        if (i == size) {
+    /**
+     * One heap and its lock. The long fields pad the hot ones (lock word neighbour,
+     * nextDeadline, size) away from the other stripes', which other cores write (false sharing
+     * would give back what striping saves).
+     */
+    static final class Stripe {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+        final SpinLock lock = new SpinLock();
+        Entry[] heap = new Entry[64];
+        int size;
+        /** Invariant 3. */
+        volatile long nextDeadline = NONE;
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+
+        /** Under lock. */
+        void add(Entry entry) {
+            if (size == heap.length) {
+                heap = java.util.Arrays.copyOf(heap, size * 2);
+            }
+            entry.index = size;
+            heap[size++] = entry;
+            siftUp(entry.index);
+            publishNext();
+        }
+
+        /** Under lock. */
+        void remove(Entry entry) {
+            removeAt(entry.index);
+            publishNext();
+        }
+
+        /** Under lock: moves every timer due at {@code now} into {@code due}, earliest first. */
+        void takeDue(long now, List<Entry> due) {
+            while (size > 0 && heap[0].deadline - now <= 0) {
+                due.add(heap[0]);
+                removeAt(0);
+            }
+            publishNext();
+        }
+
+        /** Under lock: moves every timer into {@code all}. */
+        void takeAll(List<Entry> all) {
+            while (size > 0) {
+                all.add(heap[0]);
+                removeAt(0);
+            }
+            publishNext();
+        }
+
+        private void publishNext() {
+            nextDeadline = size == 0 ? NONE : heap[0].deadline;
+        }
+
+        private void removeAt(int i) {
+            Entry removed = heap[i];
+            removed.index = -1;
+            size--;
+            if (i == size) {
+                heap[size] = null;
+                return;
+            }
+            Entry last = heap[size];
             heap[size] = null;
-            return;
-        }
-        Entry last = heap[size];
-        heap[size] = null;
-        heap[i] = last;
-        last.index = i;
-        siftDown(i);
-        if (heap[i] == last) {
-            siftUp(i);
-        }
-    }
-
-    private void siftUp(int i) {
-        Entry entry = heap[i];
-        while (i > 0) {
-            int parent = (i - 1) >>> 2;
-            Entry p = heap[parent];
-            if (!entry.before(p)) {
-                break;
+            heap[i] = last;
+            last.index = i;
+            siftDown(i);
+            if (heap[i] == last) {
+                siftUp(i);
             }
-            heap[i] = p;
-            p.index = i;
-            i = parent;
         }
-        heap[i] = entry;
-        entry.index = i;
-    }
 
-    private void siftDown(int i) {
-        Entry entry = heap[i];
-        while (true) {
-            int child = (i << 2) + 1;
-            if (child >= size) {
-                break;
-            }
-            int best = child;
-            int end = Math.min(child + 4, size);
-            for (int c = child + 1; c < end; c++) {
-                if (heap[c].before(heap[best])) {
-                    best = c;
+        private void siftUp(int i) {
+            Entry entry = heap[i];
+            while (i > 0) {
+                int parent = (i - 1) >>> 2;
+                Entry p = heap[parent];
+                if (!entry.before(p)) {
+                    break;
                 }
+                heap[i] = p;
+                p.index = i;
+                i = parent;
             }
-            if (!heap[best].before(entry)) {
-                break;
-            }
-            heap[i] = heap[best];
-            heap[i].index = i;
-            i = best;
+            heap[i] = entry;
+            entry.index = i;
         }
-        heap[i] = entry;
-        entry.index = i;
+
+        private void siftDown(int i) {
+            Entry entry = heap[i];
+            while (true) {
+                int child = (i << 2) + 1;
+                if (child >= size) {
+                    break;
+                }
+                int best = child;
+                int end = Math.min(child + 4, size);
+                for (int c = child + 1; c < end; c++) {
+                    if (heap[c].before(heap[best])) {
+                        best = c;
+                    }
+                }
+                if (!heap[best].before(entry)) {
+                    break;
+                }
+                heap[i] = heap[best];
+                heap[i].index = i;
+                i = best;
+            }
+            heap[i] = entry;
+            entry.index = i;
+        }
     }
 }

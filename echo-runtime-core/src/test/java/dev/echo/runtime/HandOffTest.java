@@ -279,7 +279,7 @@ class HandOffTest {
     @Test
     void releasingAProcessorTheMonitorRetiredMeanwhileDoesNotCorruptTheIdleStack() throws Exception {
         String name = Tests.uniqueName("retirerace");
-        Reactor reactor = new Reactor(name, Transport.select(Transport.AUTO));
+        Reactor reactor = new Reactor(name, Transport.select(Transport.AUTO), 1);
         Scheduler scheduler = new Scheduler(name, 1, reactor);
         try {
             // This thread plays the worker that holds the only processor, running a long task.

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -406,5 +408,35 @@ class SchedulerTest {
             list.add(i);
         }
         return list;
+    }
+
+    /**
+     * Bursts of wake-ups with idle gaps between them (tasks sleeping random short times) used
+     * to make workers exit at every idle moment and wakeP start new ones: about 15 thread
+     * starts per round of 100,000 sleepers. Idle workers must be reused instead.
+     */
+    @Test
+    void burstsOfTimerWakeUpsReuseIdleWorkersInsteadOfStartingNewOnes() {
+        try (EchoRuntime runtime = Tests.runtime(2, "workerchurn")) {
+            Callable<Void> round = () -> {
+                SplittableRandom random = new SplittableRandom(7);
+                List<Task<Void>> tasks = new ArrayList<>();
+                for (int i = 0; i < 20_000; i++) {
+                    Duration sleep = Duration.ofMillis(1 + random.nextInt(30));
+                    tasks.add(Echo.spawn(() -> Echo.sleep(sleep)));
+                }
+                for (Task<Void> task : tasks) {
+                    task.join();
+                }
+                return null;
+            };
+            runtime.block(round); // warm-up: the workers this load needs get started here
+            int before = runtime.scheduler.workersStarted();
+            for (int i = 0; i < 5; i++) {
+                runtime.block(round);
+            }
+            int started = runtime.scheduler.workersStarted() - before;
+            assertThat(started).as("workers started during 5 more rounds of the same load").isLessThanOrEqualTo(2);
+        }
     }
 }

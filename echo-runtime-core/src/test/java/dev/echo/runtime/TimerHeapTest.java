@@ -144,4 +144,74 @@ class TimerHeapTest {
             assertThat(fireCount[i]).as("timer %d fired", i).isEqualTo(cancelled[i] ? 0 : 1);
         }
     }
+
+    @Test
+    void timersScheduledFromSeveralThreadsIntoSeveralStripesFireInDeadlineThenSchedulingOrder() throws Exception {
+        TimerHeap striped = new TimerHeap(4);
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Plain threads spread over the stripes by thread id; join() orders their schedules.
+        for (int t = 0; t < 8; t++) {
+            int id = t;
+            Thread thread = new Thread(() -> {
+                striped.schedule(base + 10, (Runnable) () -> order.add("tie" + id));
+                striped.schedule(base + 20 - id, (Runnable) () -> order.add("late" + id));
+            });
+            thread.start();
+            thread.join();
+        }
+        assertThat(striped.size()).isEqualTo(16);
+        assertThat(striped.nextDeadline()).isEqualTo(base + 10);
+
+        assertThat(striped.fireDue(base + 100)).isEqualTo(16);
+        assertThat(order).containsExactly(
+                "tie0", "tie1", "tie2", "tie3", "tie4", "tie5", "tie6", "tie7",
+                "late7", "late6", "late5", "late4", "late3", "late2", "late1", "late0");
+        assertThat(striped.isEmpty()).isTrue();
+    }
+
+    @Test
+    void concurrentScheduleCancelAndFireAcrossStripesFireEachSurvivingTimerExactlyOnce() throws Exception {
+        TimerHeap striped = new TimerHeap(2);
+        int perThread = 20_000;
+        int threads = 4;
+        java.util.concurrent.atomic.AtomicIntegerArray fires = new java.util.concurrent.atomic.AtomicIntegerArray(perThread * threads);
+        boolean[] cancelled = new boolean[perThread * threads];
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread firer = new Thread(() -> {
+            while (!done.get()) {
+                striped.fireDue(System.nanoTime());
+            }
+        });
+        firer.start();
+        List<Thread> schedulers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t * perThread;
+            Thread thread = new Thread(() -> {
+                Random random = new Random(first);
+                for (int i = first; i < first + perThread; i++) {
+                    int id = i;
+                    TimerHeap.Entry entry = striped.schedule(System.nanoTime() + random.nextInt(2_000_000),
+                            (Runnable) () -> fires.incrementAndGet(id));
+                    if (i % 5 == 0 && striped.cancel(entry)) {
+                        cancelled[id] = true;
+                    }
+                }
+            });
+            schedulers.add(thread);
+            thread.start();
+        }
+        for (Thread thread : schedulers) {
+            thread.join();
+        }
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!striped.isEmpty() && System.nanoTime() - until < 0) {
+            Thread.sleep(1);
+        }
+        done.set(true);
+        firer.join();
+        striped.fireDue(System.nanoTime() + 10_000_000);
+        for (int i = 0; i < fires.length(); i++) {
+            assertThat(fires.get(i)).as("timer %d (cancelled: %s)", i, cancelled[i]).isEqualTo(cancelled[i] ? 0 : 1);
+        }
+    }
 }
