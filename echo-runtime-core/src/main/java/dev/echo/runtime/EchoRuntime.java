@@ -267,7 +267,6 @@ public final class EchoRuntime implements AutoCloseable {
         return task;
     }
 
-    /** Called on the task's thread as its body ends. */
     /** Called on the task's thread just before its future settles. */
     void countOutcome(FutureState outcome) {
         switch (outcome) {
