@@ -73,9 +73,9 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * through Parking: it lasts one critical section of another running party, needs no timer,
      * and is not a place where cancellation or deadlock detection has anything to report.
      *
-     * This is the "short per-channel lock" design, not (yet) the lock-free segment-based channel
-     * of kotlinx.coroutines (see Rejected alternatives): operations on one channel serialise on
-     * that channel's lock, each for one critical section.
+     * This is the "short per-channel lock" design, kept over the lock-free segment-based channel
+     * of kotlinx.coroutines because it measured faster here (see Rejected alternatives):
+     * operations on one channel serialise on that channel's lock, each for one critical section.
      *
      * Invariants (with the lock held):
      *   I1. At least one of senders and receivers is empty (a sender and a receiver that meet
@@ -124,11 +124,16 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      *     503-task ring took twice as long per hop with a 128-iteration spin. It would help
      *     ping-pong between platform threads only.
      *   - The segment-based channel of kotlinx.coroutines (BufferedChannel; Koval, Alistarh,
-     *     Elizarov, PPoPP 2023): lock-free, scales with cores. Its cell state machine
-     *     (buffer expansion, interrupted and poisoned cells, segment removal) interacting with
-     *     select and cancellation is several times this file's size; we take correctness first
-     *     and keep the Waiter/claim protocol so that it can replace the queues later. The numbers
-     *     in docs/channels.md show what the lock costs on the 4x4 benchmark.
+     *     Elizarov, PPoPP 2023): lock-free, scales with cores. Our own version (branch
+     *     lockfree-chan, Lincheck-checked) was slower than this lock on the 2-core machine for
+     *     4x4 (~10-12 vs 12-13 Mmsg/s: four contended atomics per message against one short
+     *     critical section), and it cannot keep three guarantees this file's Lincheck tests pin:
+     *     linearizable trySend, a select that sees all its channels at one instant, exact size().
+     *   - A lock-free fast path for the buffer only (Vyukov ring + a LOCKED bit, the lock
+     *     whenever anyone parks; branch chan2): linearizable and model-checked, but not faster
+     *     on 4x4 (13.2 vs 15.1 Mmsg/s in one quiet A/B), because there the buffer is mostly
+     *     full or empty and parties park. docs/channels.md, "Decision (issue 3)", has the
+     *     numbers; re-measure both on many cores.
      *   - Removing timed-out nodes lazily (leaving them for counterparts to skip): a select loop
      *     with a timeout on a quiet channel would grow that channel's queue without bound.
      *
