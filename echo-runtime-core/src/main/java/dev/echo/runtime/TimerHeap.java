@@ -66,6 +66,7 @@ final class TimerHeap {
             this.target = target;
             this.stripe = stripe;
         }
+
         /**
          * False once fired or cancelled. Read without the lock by the task that scheduled the
          * timer, after it woke: a timer that woke it fired (index -1) before the unpark that
