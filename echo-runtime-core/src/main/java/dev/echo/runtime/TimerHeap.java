@@ -297,7 +297,7 @@ final class TimerHeap {
      * nextDeadline, size) away from the other stripes', which other cores write (false sharing
      * would give back what striping saves).
      */
-    static final class Stripe {
+    private static final class Stripe {
         long p0, p1, p2, p3, p4, p5, p6, p7;
         final SpinLock lock = new SpinLock();
         Entry[] heap = new Entry[64];
@@ -332,12 +332,14 @@ final class TimerHeap {
             publishNext();
         }
 
-        /** Under lock: moves every timer into {@code all}. */
+        /** Under lock: moves every timer into {@code all}, in no particular order. */
         void takeAll(List<Entry> all) {
-            while (size > 0) {
-                all.add(heap[0]);
-                removeAt(0);
+            for (int i = 0; i < size; i++) {
+                heap[i].index = -1;
+                all.add(heap[i]);
+                heap[i] = null;
             }
+            size = 0;
             publishNext();
         }
 

@@ -135,20 +135,32 @@ final class Worker extends Thread {
         if (task != null) {
             return task;
         }
-        task = s.global.pollBatch(1 + LocalRunQueue.CAPACITY / 2 / s.processorCount, queue, s.global);
+        task = takeGlobalBatch(p);
         if (task != null) {
-            p.countGlobalTake();
             return task;
         }
         if (s.reactor.pollNow() > 0) {
+            // What the poll woke: timer wake-ups land in the global queue's urgent ring.
             task = queue.pollRunNext();
-            if (task == null && (task = queue.pop()) == null
-                    && (task = s.global.pollBatch(1 + LocalRunQueue.CAPACITY / 2 / s.processorCount, queue, s.global)) != null) {
-                p.countGlobalTake();
+            if (task == null && (task = queue.pop()) == null) {
+                task = takeGlobalBatch(p);
             }
             return task;
         }
         return null;
+    }
+
+    /**
+     * Go's globrunqget: moves a fair share of the global queue (urgent ring first) into
+     * {@code p}'s local queue and returns one of them to run, or null if it is empty.
+     */
+    private Runnable takeGlobalBatch(Processor p) {
+        Scheduler s = scheduler;
+        Runnable task = s.global.pollBatch(1 + LocalRunQueue.CAPACITY / 2 / s.processorCount, p.queue, s.global);
+        if (task != null) {
+            p.countGlobalTake();
+        }
+        return task;
     }
 
     private Runnable steal(Processor self) {
@@ -166,9 +178,8 @@ final class Worker extends Thread {
                     return task;
                 }
             }
-            Runnable task = scheduler.global.pollBatch(1 + LocalRunQueue.CAPACITY / 2 / n, self.queue, scheduler.global);
+            Runnable task = takeGlobalBatch(self);
             if (task != null) {
-                self.countGlobalTake();
                 return task;
             }
         }

@@ -3,8 +3,11 @@ package dev.echo.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
@@ -148,7 +151,7 @@ class TimerHeapTest {
     @Test
     void timersScheduledFromSeveralThreadsIntoSeveralStripesFireInDeadlineThenSchedulingOrder() throws Exception {
         TimerHeap striped = new TimerHeap(4);
-        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
         // Plain threads spread over the stripes by thread id; join() orders their schedules.
         for (int t = 0; t < 8; t++) {
             int id = t;
@@ -174,9 +177,9 @@ class TimerHeapTest {
         TimerHeap striped = new TimerHeap(2);
         int perThread = 20_000;
         int threads = 4;
-        java.util.concurrent.atomic.AtomicIntegerArray fires = new java.util.concurrent.atomic.AtomicIntegerArray(perThread * threads);
+        AtomicIntegerArray fires = new AtomicIntegerArray(perThread * threads);
         boolean[] cancelled = new boolean[perThread * threads];
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
         Thread firer = new Thread(() -> {
             while (!done.get()) {
                 striped.fireDue(System.nanoTime());
