@@ -135,6 +135,7 @@ final class Monitor implements Runnable {
             handOffs = handOffs + 1;
         }
         if (s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {
+            s.reactor.monitorTimerFires.add(s.reactor.timers.fireDue(System.nanoTime()));
             s.reactor.pollNow();
         }
         // I/O nobody has polled for Reactor.STARVED_NANOS (every worker busy in long tasks, no

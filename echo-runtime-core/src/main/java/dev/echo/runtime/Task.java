@@ -1,5 +1,6 @@
 package dev.echo.runtime;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
@@ -18,6 +19,22 @@ import java.util.concurrent.locks.LockSupport;
  * {@link CancellationException}, removing what that suspension had registered; JDK blocking
  * calls throw {@link InterruptedException} as usual. The task's future becomes CANCELLED when
  * its body has returned or thrown. A task cancelled before it started never runs its body.
+ *
+ * <h2>Interrupts are not cancellation</h2>
+ * Only {@link #cancel()} (or the runtime's close) cancels a task. An interrupt from user code
+ * ({@code Thread.interrupt()}, or the common {@code catch (InterruptedException e) {
+ * Thread.currentThread().interrupt(); }}) is an interrupt, as on any thread: JDK blocking calls
+ * see it, and Echo's own waits in a task neither end on it nor clear it — they wait on and
+ * leave the interrupt status set, as {@code ReentrantLock.lock()} does. A task that returns
+ * normally with its interrupt status set is RESOLVED with its value. (On a plain thread, which
+ * has no cancel(), an interrupt does end an Echo wait: see {@link Parking}.)
+ *
+ * <h2>Cleanup after cancellation</h2>
+ * Once cancelled, every Echo wait throws at once, so a {@code finally} block that must still
+ * wait (send a last message, flush a connection) runs it inside
+ * {@link Echo#nonCancellable(Duration, Callable)}: there, waits proceed for up to the given
+ * grace, after which they throw {@link CancellationException} again (kotlinx's
+ * {@code withContext(NonCancellable)}, bounded so that a stuck cleanup cannot hold a close()).
  */
 public final class Task<T> {
 
@@ -56,12 +73,19 @@ public final class Task<T> {
     private final EchoFuture<T> future;
     final Thread thread;
 
-    /** Set by cancel() (any thread) or on seeing an interrupt (the task itself). */
+    /** Set by cancel() (any thread); never by an interrupt. */
     private volatile boolean cancelRequested;
-    /** Set by the task when its body starts. */
+    /** Set (by CAS) when the body starts, or by close() abandoning a task that never will. */
     private volatile boolean started;
     /** What the task is parked on through Parking; null while not parked there. Task writes. */
     private volatile Object waitingOn;
+    /** The deadline of the park in progress, or NO_DEADLINE. Task writes; deadlock detection reads. */
+    private volatile long parkDeadline = Parking.NO_DEADLINE;
+    /** Set by this task's timer just before it unparks the task (Worker's overview). */
+    private volatile boolean timerWake;
+    /** Task only: inside Echo.nonCancellable, cancellation is ignored until graceEnd. */
+    private boolean nonCancellable;
+    private long graceEnd;
     /** Links in the runtime's TaskRegistry; guarded by the registry stripe's monitor. */
     Task<?> registryPrev;
     Task<?> registryNext;
@@ -167,7 +191,9 @@ public final class Task<T> {
     // ## Running (on the task's own virtual thread) ##
 
     private void runBody() {
-        started = true;
+        if (!STARTED.compareAndSet(this, false, true)) {
+            return; // abandoned by close() (abandonIfUnstarted): the future is settled already
+        }
         FutureState outcome;
         Object value = null;
         Throwable failure = null;
@@ -193,50 +219,137 @@ public final class Task<T> {
         // instead of parking once per join. (A hand-off between running tasks, a channel send,
         // still uses run-next.)
         Worker worker = JdkHooks.currentCarrierThread() instanceof Worker w ? w : null;
+        int outer = 0;
         if (worker != null) {
-            worker.wakingFromFinishedTask = true;
+            outer = worker.submission;
+            worker.submission = outer | Worker.SUBMIT_TAIL;
         }
         try {
             future.settle(outcome, outcome == FutureState.RESOLVED ? value : null, failure);
         } finally {
             if (worker != null) {
-                worker.wakingFromFinishedTask = false;
+                worker.submission = outer;
             }
             runtime.taskFinished(this);
         }
+    }
+
+    /**
+     * close(), after the scheduler stopped: a task whose body never started (spawned while
+     * the runtime closed) never will; it ends CANCELLED instead of staying pending forever.
+     */
+    boolean abandonIfUnstarted() {
+        if (!STARTED.compareAndSet(this, false, true)) {
+            return false;
+        }
+        cancelRequested = true;
+        runtime.countOutcome(FutureState.CANCELLED);
+        try {
+            future.settle(FutureState.CANCELLED, null, null);
+        } finally {
+            runtime.taskFinished(this);
+        }
+        return true;
     }
 
     // ## Parking (called by Parking on this task's thread) ##
 
     boolean park(Object blocker, long deadlineNanos) {
         throwIfCancelled();
+        long deadline = deadlineNanos;
+        if (cancelRequested) {
+            deadline = TimerHeap.earlier(deadline == Parking.NO_DEADLINE ? TimerHeap.NONE : deadline, graceEnd);
+        }
         TimerHeap.Entry timer = null;
-        if (deadlineNanos != Parking.NO_DEADLINE) {
-            if (deadlineNanos - System.nanoTime() <= 0) {
+        if (deadline != Parking.NO_DEADLINE) {
+            if (deadline - System.nanoTime() <= 0) {
+                throwIfCancelled();
                 return false;
             }
-            timer = runtime.reactor.schedule(deadlineNanos, thread);
+            parkDeadline = deadline;
+            timer = runtime.reactor.schedule(deadline, this);
         }
+        // An interrupt that is not a cancellation is the JDK calls' business: cleared for the
+        // park (or park would return at once, forever) and restored after it.
+        boolean interrupted = Thread.interrupted();
+        Worker carrier = JdkHooks.currentCarrierThread() instanceof Worker w && w.scheduler == runtime.scheduler ? w : null;
         waitingOn = blocker;
+        if (carrier != null) {
+            carrier.parkingTask = this;
+        }
         try {
             LockSupport.park(blocker);
         } finally {
+            // park returned without yielding (a permit was there): still on the same carrier,
+            // and the marker must not outlive this park (a later yield is a yield).
+            if (carrier != null && carrier.parkingTask == this && JdkHooks.currentCarrierThread() == carrier) {
+                carrier.parkingTask = null;
+            }
             waitingOn = null;
+            parkDeadline = Parking.NO_DEADLINE;
+            timerWake = false;
             if (timer != null && timer.isScheduled()) {
                 runtime.reactor.cancel(timer);
+            }
+            if (interrupted) {
+                thread.interrupt();
             }
         }
         throwIfCancelled();
         return deadlineNanos == Parking.NO_DEADLINE || deadlineNanos - System.nanoTime() > 0;
     }
 
-    /** On this task's thread: throws if cancelled; an interrupt counts as a cancellation. */
+    /** On this task's thread: throws if cancelled, unless inside a nonCancellable grace. */
     void throwIfCancelled() {
-        if (!cancelRequested && thread.isInterrupted()) {
-            cancelRequested = true;
-        }
-        if (cancelRequested) {
+        if (cancelRequested && (!nonCancellable || graceEnd - System.nanoTime() <= 0)) {
             throw new CancellationException(this + " was cancelled");
+        }
+    }
+
+    /** Echo.nonCancellable on this task's thread. */
+    <R> R runNonCancellable(Duration grace, Callable<R> body) throws Exception {
+        boolean outer = nonCancellable;
+        long outerEnd = graceEnd;
+        long end = System.nanoTime() + Math.max(0, Parking.cappedNanos(grace));
+        nonCancellable = true;
+        graceEnd = outer ? TimerHeap.earlier(outerEnd, end) : end;
+        try {
+            return body.call();
+        } finally {
+            nonCancellable = outer;
+            graceEnd = outerEnd;
+        }
+    }
+
+    /** The timer of this task's park fired: mark the wake urgent, then unpark. Any thread. */
+    void wakeByTimer() {
+        timerWake = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Scheduler.execute on this task's carrier: was the wake in flight a timer's? Consumes it. */
+    boolean takeTimerWake() {
+        if (!timerWake) {
+            return false;
+        }
+        timerWake = false;
+        return true;
+    }
+
+    /** True while parked with a deadline: such a wait always ends, so it is never a deadlock. */
+    boolean isInTimedWait() {
+        return parkDeadline != Parking.NO_DEADLINE;
+    }
+
+    // VarHandle mechanics
+
+    private static final java.lang.invoke.VarHandle STARTED;
+
+    static {
+        try {
+            STARTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Task.class, "started", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 }

@@ -151,7 +151,7 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
     private Thread writer;
 
     /** Read timeout in nanoseconds, 0 for none; any thread. */
-    private volatile long readTimeoutNanos;
+    private volatile long readTimeoutNanos = NO_READ_TIMEOUT;
     /** The last user (thread, and task if it is one); written by users, read by the sweep. */
     private volatile Thread ownerThread;
     private volatile Task<?> ownerTask;
@@ -169,29 +169,40 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
 
     // ## Connecting ##
 
-    /** Connects from inside a task, on the task's runtime, with no timeout. */
+    /** Connects from inside a task, on the task's runtime, with no time limit. */
     public static TcpConnection connect(InetSocketAddress address) throws IOException {
-        return connect(Echo.runtime(), address, Duration.ZERO);
+        return connect(Echo.runtime(), address, Parking.NO_DEADLINE, null);
     }
 
-    /** Connects from inside a task, on the task's runtime; zero {@code timeout} means none. */
+    /** Connects from inside a task, on the task's runtime, waiting at most {@code timeout}. */
     public static TcpConnection connect(InetSocketAddress address, Duration timeout) throws IOException {
         return connect(Echo.runtime(), address, timeout);
     }
 
+    /** Connects on {@code runtime}'s event loop with no time limit; see {@link #connect(EchoRuntime, InetSocketAddress, Duration)}. */
+    public static TcpConnection connect(EchoRuntime runtime, InetSocketAddress address) throws IOException {
+        return connect(runtime, address, Parking.NO_DEADLINE, null);
+    }
+
     /**
      * Connects to {@code address} on {@code runtime}'s event loop, waiting at most
-     * {@code timeout} (zero: no limit). Works from a task (parks it) or a plain thread (blocks).
+     * {@code timeout} (Echo's rule for timeouts: zero or negative does not wait, so it fails
+     * unless the connection is made at once; no limit is the method without a timeout). Works
+     * from a task (parks it) or a plain thread (blocks).
      *
      * @throws java.net.ConnectException if the peer refuses
      * @throws SocketTimeoutException if not connected within {@code timeout}
      * @throws java.net.UnknownHostException if an unresolved address cannot be resolved
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if an argument is null
      */
     public static TcpConnection connect(EchoRuntime runtime, InetSocketAddress address, Duration timeout) throws IOException {
+        return connect(runtime, address, Parking.deadlineAfter(Objects.requireNonNull(timeout, "timeout")), timeout);
+    }
+
+    private static TcpConnection connect(EchoRuntime runtime, InetSocketAddress address, long deadline, Duration timeout)
+            throws IOException {
         Objects.requireNonNull(runtime, "runtime");
         InetSocketAddress target = resolve(address);
-        long timeoutNanos = checkTimeout(timeout, "timeout");
         AtomicReference<TcpConnection> created = new AtomicReference<>();
         OpenSockets sockets = OpenSockets.of(runtime.eventLoop());
         Bootstrap bootstrap = new Bootstrap().group(runtime.eventLoop()).channel(runtime.transport().socketChannelType())
@@ -208,7 +219,7 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         IoWait wait = new IoWait("connect to", target);
         boolean done;
         try {
-            done = wait.await(connected, IoWait.deadlineAfter(timeoutNanos));
+            done = wait.await(connected, deadline);
         } catch (CancellationException e) {
             abandon(connected, created.get(), "the connecting task was cancelled");
             throw e;
@@ -243,35 +254,42 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         return new InetSocketAddress(InetAddress.getByName(address.getHostString()), address.getPort());
     }
 
-    static long checkTimeout(Duration timeout, String what) {
-        Objects.requireNonNull(timeout, what);
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException(what + " must not be negative, got " + timeout);
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     // ## Reading ##
 
     /**
      * Sets how long a {@link #read} waits for data before it throws
-     * {@link SocketTimeoutException}; zero (the default) waits indefinitely.
+     * {@link SocketTimeoutException}. Echo's rule for timeouts holds: zero or negative does not
+     * wait (a read with nothing received throws at once). By default, or after
+     * {@link #clearReadTimeout()}, reads wait without limit.
      *
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public TcpConnection readTimeout(Duration timeout) {
-        readTimeoutNanos = checkTimeout(timeout, "readTimeout");
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException beyond292Years) {
+            nanos = timeout.isNegative() ? 0 : Parking.MAX_WAIT_NANOS;
+        }
+        readTimeoutNanos = Math.max(0, Math.min(nanos, Parking.MAX_WAIT_NANOS));
         return this;
     }
 
-    /** The read timeout; zero for none. */
-    public Duration readTimeout() {
-        return Duration.ofNanos(readTimeoutNanos);
+    /** Reads wait without limit again (the default). */
+    public TcpConnection clearReadTimeout() {
+        readTimeoutNanos = NO_READ_TIMEOUT;
+        return this;
     }
+
+    /** The read timeout, or null when reads wait without limit. */
+    public Duration readTimeout() {
+        long nanos = readTimeoutNanos;
+        return nanos == NO_READ_TIMEOUT ? null : Duration.ofNanos(nanos);
+    }
+
+    /** readTimeoutNanos when reads wait without limit. */
+    private static final long NO_READ_TIMEOUT = -1;
 
     /** Reads into {@code buffer}; see {@link #read(byte[], int, int)}. */
     public int read(byte[] buffer) throws IOException {
@@ -311,7 +329,8 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
             ensureOpen();
             return 0;
         }
-        long deadline = IoWait.deadlineAfter(readTimeoutNanos);
+        long timeoutNanos = readTimeoutNanos;
+        long deadline = timeoutNanos == NO_READ_TIMEOUT ? Parking.NO_DEADLINE : IoWait.deadlineAfter(timeoutNanos);
         Thread self = Thread.currentThread();
         boolean timedOut = false;
         while (true) {

@@ -127,21 +127,25 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
         return listener;
     }
 
-    /** Waits for the next connection; see {@link #accept(Duration)}. */
+    /** Waits without limit for the next connection; see {@link #accept(Duration)}. */
     public TcpConnection accept() throws IOException {
-        return accept(Duration.ZERO);
+        return accept(Parking.NO_DEADLINE, null);
     }
 
     /**
-     * Waits at most {@code timeout} (zero: no limit) for the next connection and returns it; the
-     * calling task becomes its owner.
+     * Waits at most {@code timeout} for the next connection and returns it; the calling task
+     * becomes its owner. Echo's rule for timeouts: zero or negative does not wait (returns a
+     * connection already pending, or throws at once); no limit is {@link #accept()}.
      *
      * @throws SocketTimeoutException if none arrives in time
      * @throws SocketException if the listener is (or gets) closed
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public TcpConnection accept(Duration timeout) throws IOException {
-        long deadline = IoWait.deadlineAfter(TcpConnection.checkTimeout(timeout, "timeout"));
+        return accept(Parking.deadlineAfter(Objects.requireNonNull(timeout, "timeout")), timeout);
+    }
+
+    private TcpConnection accept(long deadline, Duration timeout) throws IOException {
         claim();
         Thread self = Thread.currentThread();
         boolean timedOut = false;
