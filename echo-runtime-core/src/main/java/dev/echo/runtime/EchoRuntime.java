@@ -48,7 +48,7 @@ public final class EchoRuntime implements AutoCloseable {
     private final String name;
     final Scheduler scheduler;
     final Reactor reactor;
-    private final Monitor monitor;
+    final Monitor monitor;
     private final Thread.Builder.OfVirtual threadBuilder;
     private final Duration shutdownGrace;
     private final boolean deadlockDetection;

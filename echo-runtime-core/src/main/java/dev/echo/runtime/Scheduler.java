@@ -242,14 +242,44 @@ final class Scheduler implements Executor {
         startOrHandOver(worker, p);
     }
 
-    /** Outside the lock (starting a thread takes a while): a new worker starts with its P. */
-    private static void startOrHandOver(Worker worker, Processor p) {
-        if (worker.getState() == Thread.State.NEW) {
-            worker.start();
-        } else {
+    /**
+     * Outside the lock (starting a thread takes a while): a new worker starts with its P. A
+     * start that fails (no memory for another thread) gives the P back as idle and the spinning
+     * count it carried, and is logged at ERROR (the first, then at every power of two): the
+     * submission that asked for a worker is queued, and the next wakeP or the monitor tries
+     * again. It is not thrown at the submitter, whose work was accepted; nothing is left
+     * half-handed (a P stuck SPINNING with no worker wedged the runtime silently).
+     */
+    private void startOrHandOver(Worker worker, Processor p) {
+        if (worker.getState() != Thread.State.NEW) {
             worker.handOver(p, true);
+            return;
+        }
+        try {
+            workerStarter.accept(worker);
+        } catch (Throwable failure) {
+            lock.lock();
+            try {
+                workers.remove(worker);
+                p.state = Processor.IDLE;
+                pushIdleProcessor(p);
+            } finally {
+                lock.unlock();
+            }
+            spinning.decrementAndGet();
+            long n = startFailures.incrementAndGet();
+            if (Long.bitCount(n) == 1) {
+                System.getLogger("dev.echo.runtime").log(System.Logger.Level.ERROR, "Echo runtime '" + name
+                        + "' could not start a worker thread (" + n + " failures so far); queued work waits", failure);
+            }
         }
     }
+
+    /** Worker thread starts that failed (startOrHandOver). */
+    final java.util.concurrent.atomic.AtomicLong startFailures = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Starts a new worker; a test knob (a start that fails). */
+    java.util.function.Consumer<Worker> workerStarter = Thread::start;
 
     // ## Idle processors and workers ##
 

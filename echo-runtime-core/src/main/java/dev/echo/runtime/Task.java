@@ -86,6 +86,9 @@ public final class Task<T> {
     /** Task only: inside Echo.nonCancellable, cancellation is ignored until graceEnd. */
     private boolean nonCancellable;
     private long graceEnd;
+    /** Exit actions (onExit), newest last; guarded by exitLock. Null once the task has exited. */
+    private java.util.LinkedHashSet<ExitAction> exitActions = new java.util.LinkedHashSet<>(0);
+    private final Object exitLock = new Object();
     /** Links in the runtime's TaskRegistry; guarded by the registry stripe's monitor. */
     Task<?> registryPrev;
     Task<?> registryNext;
@@ -169,6 +172,65 @@ public final class Task<T> {
         return true;
     }
 
+    /**
+     * Runs {@code action} on this task's own thread once its body has returned or thrown, just
+     * before its future settles, with how it ended (RESOLVED, REJECTED or CANCELLED): Go's
+     * {@code defer}, at task scope, for resources that belong to the task (Echo's TCP
+     * connections close themselves this way when the tasks using them end). Actions run newest
+     * first; one that throws is logged and the others still run. Closing the returned handle
+     * removes the action (the resource was released earlier), in O(1).
+     *
+     * @throws IllegalStateException if the task has already ended
+     * @throws NullPointerException if {@code action} is null
+     */
+    public AutoCloseable onExit(java.util.function.Consumer<FutureState> action) {
+        java.util.Objects.requireNonNull(action, "action");
+        ExitAction exit = new ExitAction(action);
+        synchronized (exitLock) {
+            if (exitActions == null) {
+                throw new IllegalStateException(this + " has already ended; its exit actions have run");
+            }
+            exitActions.add(exit);
+        }
+        return () -> {
+            synchronized (exitLock) {
+                if (exitActions != null) {
+                    exitActions.remove(exit);
+                }
+            }
+        };
+    }
+
+    /** One onExit registration; identity-compared. */
+    private record ExitAction(java.util.function.Consumer<FutureState> action) {
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+
+    /** On this task's thread, as it ends: runs the exit actions, newest first. */
+    private void runExitActions(FutureState outcome) {
+        java.util.List<ExitAction> actions;
+        synchronized (exitLock) {
+            actions = exitActions.isEmpty() ? java.util.List.of() : new java.util.ArrayList<>(exitActions);
+            exitActions = null;
+        }
+        for (int i = actions.size() - 1; i >= 0; i--) {
+            try {
+                actions.get(i).action().accept(outcome);
+            } catch (Throwable failure) {
+                System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING,
+                        "an exit action of " + this + " threw", failure);
+            }
+        }
+    }
+
     /** True once cancellation was requested. */
     public boolean isCancelled() {
         return cancelRequested;
@@ -212,6 +274,7 @@ public final class Task<T> {
                 failure = outcome == FutureState.REJECTED ? thrown : null;
             }
         }
+        runExitActions(outcome);
         // Count first: whoever the settle wakes (a join) must already see the task counted.
         runtime.countOutcome(outcome);
         // Joiners woken by a finishing task go to the back of the queue, not the run-next slot:
@@ -243,6 +306,7 @@ public final class Task<T> {
             return false;
         }
         cancelRequested = true;
+        runExitActions(FutureState.CANCELLED);
         runtime.countOutcome(FutureState.CANCELLED);
         try {
             future.settle(FutureState.CANCELLED, null, null);

@@ -57,14 +57,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Errors</b>: a refused connect throws {@link java.net.ConnectException}; a reset or
  *       other socket error throws {@link IOException} at the call that sees it; any call after
  *       {@link #close} throws {@link SocketException} ("... is closed").</li>
- *   <li><b>Ownership</b>: a connection belongs to the task that last called it (connect or
- *       accept counts); if that task ends failed or cancelled, the connection is closed.</li>
+ *   <li><b>Ownership</b>: a connection belongs to the tasks that have used it (connect,
+ *       read, write; not accept): it is aborted when one of them ends failed or cancelled, and
+ *       closed when the last of them ends, so a task that forgets close() leaks nothing. Hand a
+ *       connection to another task before yours ends only once that task has used it
+ *       ({@code TaskUsers}).</li>
  * </ul>
  *
  * <p>One task may read while another writes; two tasks reading (or writing) at once is an
  * {@link IllegalStateException}.
  */
-public final class TcpConnection implements AutoCloseable, TaskOwned {
+public final class TcpConnection implements AutoCloseable, TaskUsers.Closable {
 
     /*
      * Implementation overview
@@ -128,7 +131,7 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
     static final long CLOSE_LINGER_MILLIS = 5_000;
 
     private final Channel channel;
-    private final OpenSockets sockets;
+    private final TaskUsers users = new TaskUsers(this);
     private final Inbound inbound = new Inbound();
     private final IoWait readWait = new IoWait("read from", this);
     private final IoWait writeWait = new IoWait("write to", this);
@@ -152,16 +155,10 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
 
     /** Read timeout in nanoseconds, 0 for none; any thread. */
     private volatile long readTimeoutNanos = NO_READ_TIMEOUT;
-    /** The last user (thread, and task if it is one); written by users, read by the sweep. */
-    private volatile Thread ownerThread;
-    private volatile Task<?> ownerTask;
-
     /** On the event loop, while the channel is initialised (before any event). */
-    TcpConnection(Channel channel, OpenSockets sockets) {
+    TcpConnection(Channel channel) {
         this.channel = channel;
-        this.sockets = sockets;
         channel.pipeline().addLast(inbound);
-        sockets.add(this);
     }
 
     /** The options of every connection (connect's and a listener's children). */
@@ -204,12 +201,11 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         Objects.requireNonNull(runtime, "runtime");
         InetSocketAddress target = resolve(address);
         AtomicReference<TcpConnection> created = new AtomicReference<>();
-        OpenSockets sockets = OpenSockets.of(runtime.eventLoop());
         Bootstrap bootstrap = new Bootstrap().group(runtime.eventLoop()).channel(runtime.transport().socketChannelType())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        created.set(new TcpConnection(ch, sockets));
+                        created.set(new TcpConnection(ch));
                     }
                 });
         bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -594,7 +590,7 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         } finally {
             lock.unlock();
         }
-        sockets.remove(this);
+        users.release();
         unpark(wakeReader);
         unpark(wakeWriter);
         return true;
@@ -630,18 +626,14 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         }
     }
 
-    @Override
-    public Task<?> owner() {
-        return ownerTask;
+    /** The calling task becomes one of the connection's users (TaskUsers). Cheap when it is. */
+    void claim() {
+        users.claim();
     }
 
-    /** The calling task becomes the owner (it is the last user). Cheap when it already is. */
-    void claim() {
-        Thread self = Thread.currentThread();
-        if (ownerThread != self) {
-            ownerThread = self;
-            ownerTask = Echo.inTask() ? Echo.currentTask() : null;
-        }
+    /** Tasks using the connection now (tests). */
+    int userCount() {
+        return users.size();
     }
 
     private void ensureOpen() throws SocketException {
@@ -740,7 +732,6 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             endInput(null);
-            sockets.remove(TcpConnection.this);
             if (ctx.executor().isShuttingDown()) {
                 markClosed(); // the runtime is closing: nobody will read the rest; release it
             }
@@ -749,8 +740,6 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
 
         @Override
         public void channelUnregistered(ChannelHandlerContext ctx) {
-            // Every closed channel ends here, also one that never became active (a failed connect).
-            sockets.remove(TcpConnection.this);
             ctx.fireChannelUnregistered();
         }
 
