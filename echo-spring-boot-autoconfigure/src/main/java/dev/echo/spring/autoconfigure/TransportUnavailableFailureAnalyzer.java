@@ -19,7 +19,7 @@ class TransportUnavailableFailureAnalyzer extends AbstractFailureAnalyzer<Transp
                 .collect(Collectors.joining(", "));
         return new FailureAnalysis(
                 "Echo Runtime could not start: echo.runtime.transport is set to '" + cause.transport().displayName()
-                        + "', which cannot load on this machine.\n\nReason: " + cause.getCause(),
+                        + "', which cannot load on this machine.\n\nReason: " + TransportUnavailableException.describe(cause.getCause()),
                 "Set echo.runtime.transport to one that loads here (" + available + "; auto picks the first native one"
                         + " that loads), or, if '" + cause.transport().displayName() + "' should work here, add its"
                         + " native jar for this platform (the reason above names it) and check the kernel allows it.",
