@@ -3,10 +3,16 @@ package dev.echo.spring.autoconfigure;
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.spring.task.EchoTaskExecutor;
 import dev.echo.spring.web.EchoLoopResources;
+import dev.echo.spring.web.EchoReactiveTypes;
 import dev.echo.spring.web.TransportLoopResources;
+import dev.echo.runtime.reactive.FutureMono;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -16,6 +22,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -23,8 +31,9 @@ import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
 /**
- * Auto-configuration of Echo under Reactor and WebFlux ({@code echo.web.*}): Echo's loops for
- * Reactor Netty's server and client, and (opt-in) WebFlux's blocking execution on Echo.
+ * Auto-configuration of Echo under Reactor and WebFlux ({@code echo.web.*}): Echo's futures,
+ * tasks and channels as reactive types, Echo's loops for Reactor Netty's server and client, and
+ * (opt-in) WebFlux's blocking execution on Echo.
  *
  * <p>The loops go in through the {@link ReactorResourceFactory} bean, not a
  * {@code NettyServerCustomizer}: Boot applies the factory's loops after every customizer, so a
@@ -34,10 +43,51 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 @AutoConfiguration(after = EchoRuntimeAutoConfiguration.class,
         beforeName = { "org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration",
                 "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration" })
-@ConditionalOnClass(Mono.class)
+@ConditionalOnClass({ Mono.class, FutureMono.class })
 @ConditionalOnBean(EchoRuntime.class)
 @EnableConfigurationProperties(EchoWebProperties.class)
 public final class EchoWebFluxAutoConfiguration {
+
+    /** Echo's types in every ReactiveAdapterRegistry bean, WebFlux's {@code webFluxAdapterRegistry} among them. */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static BeanPostProcessor echoReactiveTypesRegistrar(ObjectProvider<EchoRuntime> runtime) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                if (bean instanceof ReactiveAdapterRegistry registry) {
+                    EchoReactiveTypes.register(registry, runtime::getObject);
+                }
+                return bean;
+            }
+        };
+    }
+
+    /**
+     * Echo's types in the shared registry too (opt out with
+     * {@code echo.web.shared-adapter-registry=false}): MVC, {@code BodyInserters},
+     * {@code @Transactional} and Spring Data consult that one, and Spring Data picks its
+     * repository flavour from it.
+     */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "echo.web.shared-adapter-registry", matchIfMissing = true)
+    SharedAdapterRegistration echoSharedAdapterRegistration(EchoRuntime runtime) {
+        return new SharedAdapterRegistration(runtime);
+    }
+
+    static final class SharedAdapterRegistration implements InitializingBean {
+
+        private final EchoRuntime runtime;
+
+        SharedAdapterRegistration(EchoRuntime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public void afterPropertiesSet() {
+            EchoReactiveTypes.registerShared(this.runtime);
+        }
+    }
 
     /** Reactor Netty's loops: Echo's own (default), or loop threads of their own on Echo's transport. */
     @Configuration(proxyBeanMethods = false)
