@@ -13,7 +13,7 @@ class AddOpensMissingFailureAnalyzer extends AbstractFailureAnalyzer<AddOpensMis
                         + " scheduler, which the JDK only allows through java.lang's package-private virtual-thread builder.",
                 "Add " + AddOpensMissingException.FLAG + " to the java command line (for example"
                         + " JAVA_TOOL_OPTIONS=\"" + AddOpensMissingException.FLAG + "\", or jvmArguments of spring-boot:run, or"
-                        + " the surefire argLine); an executable jar built by spring-boot-maven-plugin can carry"
+                        + " the surefire argLine); an executable jar started with java -jar can carry"
                         + " 'Add-Opens: java.base/java.lang' in its manifest instead. To start without Echo, set"
                         + " echo.runtime.enabled=false.",
                 cause);

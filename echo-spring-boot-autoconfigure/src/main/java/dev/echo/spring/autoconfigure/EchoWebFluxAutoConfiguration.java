@@ -51,16 +51,8 @@ public final class EchoWebFluxAutoConfiguration {
     /** Echo's types in every ReactiveAdapterRegistry bean, WebFlux's {@code webFluxAdapterRegistry} among them. */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static BeanPostProcessor echoReactiveTypesRegistrar(ObjectProvider<EchoRuntime> runtime) {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessBeforeInitialization(Object bean, String beanName) {
-                if (bean instanceof ReactiveAdapterRegistry registry) {
-                    EchoReactiveTypes.register(registry, runtime::getObject);
-                }
-                return bean;
-            }
-        };
+    static ReactiveAdapterRegistryPostProcessor echoReactiveAdapterRegistryPostProcessor(ObjectProvider<EchoRuntime> runtime) {
+        return new ReactiveAdapterRegistryPostProcessor(runtime);
     }
 
     /**
@@ -73,6 +65,24 @@ public final class EchoWebFluxAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "echo.web.shared-adapter-registry", matchIfMissing = true)
     SharedAdapterRegistration echoSharedAdapterRegistration(EchoRuntime runtime) {
         return new SharedAdapterRegistration(runtime);
+    }
+
+    /** Registers Echo's types in each ReactiveAdapterRegistry bean before anything uses it. */
+    static final class ReactiveAdapterRegistryPostProcessor implements BeanPostProcessor {
+
+        private final ObjectProvider<EchoRuntime> runtime;
+
+        ReactiveAdapterRegistryPostProcessor(ObjectProvider<EchoRuntime> runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public Object postProcessBeforeInitialization(Object bean, String beanName) {
+            if (bean instanceof ReactiveAdapterRegistry registry) {
+                EchoReactiveTypes.register(registry, this.runtime::getObject);
+            }
+            return bean;
+        }
     }
 
     static final class SharedAdapterRegistration implements InitializingBean {

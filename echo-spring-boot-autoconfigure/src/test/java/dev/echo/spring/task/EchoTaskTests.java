@@ -21,6 +21,7 @@ import dev.echo.runtime.Task;
 import dev.echo.runtime.TaskStatus;
 import dev.echo.spring.autoconfigure.EchoRuntimeAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -29,6 +30,8 @@ import org.springframework.aop.interceptor.AsyncUncaughtExceptionHandler;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * {@code @EchoTask} through the auto-configuration: one context for every behaviour (it is the
  * same proxy each time), plus one context per start-up failure.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EchoTaskTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -75,6 +79,12 @@ class EchoTaskTests {
             assertThat(tasks.monoCalls()).isEqualTo(2);
             StepVerifier.create(tasks.flux()).expectNext("a", "b", "true").verifyComplete();
             StepVerifier.create(tasks.failingFlux()).verifyErrorMessage("boom from flux");
+            StepVerifier.create(tasks.failingMono()).verifyErrorMessage("boom from mono");
+            StepVerifier.create(tasks.monoOfAFailure()).verifyErrorMessage("the body's own Mono failed");
+            assertThatThrownBy(() -> tasks.failingStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().hasMessage("boom from stage");
+            assertThatThrownBy(() -> tasks.rejectedFuture().await(Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("the body's own future failed");
 
             // void: runs in a task; a failure goes to the handler bean once, with the method.
             CountDownLatch ran = new CountDownLatch(1);
@@ -86,6 +96,18 @@ class EchoTaskTests {
             assertThat(handler.failures.get(0)).isEqualTo("failingVoid: boom from void");
             assertThat(runtime.stats().tasksFailed()).isGreaterThanOrEqualTo(3);
         });
+    }
+
+    @Test
+    void logsAVoidMethodsFailureOnceWithTheMethodWhenThereIsNoHandlerBean(CapturedOutput output) {
+        this.contextRunner.withUserConfiguration(FailingVoidConfiguration.class).run((context) -> {
+            context.getBean(FailingVoid.class).fail();
+            await().atMost(Duration.ofSeconds(10)).until(() -> output.getAll().contains("no-handler boom"));
+        });
+        // The context (and its runtime) is closed now: every task has ended, so a second report would be in.
+        String log = output.getAll();
+        assertThat(log.split("no-handler boom", -1)).hasSize(2);
+        assertThat(log).contains("FailingVoid.fail()");
     }
 
     @Test
@@ -226,6 +248,26 @@ class EchoTaskTests {
         }
 
         @EchoTask
+        public Mono<String> failingMono() {
+            throw new IllegalStateException("boom from mono");
+        }
+
+        @EchoTask
+        public Mono<String> monoOfAFailure() {
+            return Mono.error(new IllegalStateException("the body's own Mono failed"));
+        }
+
+        @EchoTask
+        public CompletionStage<String> failingStage() {
+            return CompletableFuture.failedFuture(new IllegalStateException("boom from stage"));
+        }
+
+        @EchoTask
+        public EchoFuture<String> rejectedFuture() {
+            return EchoFuture.rejected(new IllegalArgumentException("the body's own future failed"));
+        }
+
+        @EchoTask
         public void fireAndForget(CountDownLatch ran) {
             if (Echo.inTask()) {
                 ran.countDown();
@@ -258,6 +300,23 @@ class EchoTaskTests {
 
         public boolean callsInTaskOnItself() {
             return inTask().resultNow();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FailingVoidConfiguration {
+
+        @Bean
+        FailingVoid failingVoid() {
+            return new FailingVoid();
+        }
+    }
+
+    static class FailingVoid {
+
+        @EchoTask
+        public void fail() {
+            throw new IllegalStateException("no-handler boom");
         }
     }
 

@@ -35,6 +35,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -45,6 +46,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -88,6 +92,20 @@ class EchoWebApplicationTests {
         webTestClient().get().uri("/future").exchange()
             .expectStatus().isOk()
             .expectBody(String.class).isEqualTo("hello from an Echo task");
+    }
+
+    @Test
+    void answersWithTheValueOfAReturnedTask() {
+        webTestClient().get().uri("/task").exchange()
+            .expectStatus().isOk()
+            .expectBody(String.class).isEqualTo("task Task#");
+    }
+
+    @Test
+    void answersFromAFunctionalHandlerWhoseBodyIsAnEchoFuture() {
+        webTestClient().get().uri("/functional").exchange()
+            .expectStatus().isOk()
+            .expectBody(String.class).isEqualTo("functional, in an Echo task: true");
     }
 
     @Test
@@ -177,6 +195,12 @@ class EchoWebApplicationTests {
     @Import(EchoController.class)
     static class WebApplication {
 
+        /** BodyInserters find the future's adapter in the shared registry. */
+        @Bean
+        RouterFunction<ServerResponse> functionalRoutes(EchoRuntime runtime) {
+            return RouterFunctions.route().GET("/functional", (request) -> ServerResponse.ok()
+                .body(runtime.spawn(() -> "functional, in an Echo task: " + Echo.inTask()).future(), String.class)).build();
+        }
     }
 
     @RestController
@@ -229,6 +253,11 @@ class EchoWebApplicationTests {
                 events.close();
             });
             return events;
+        }
+
+        @GetMapping("/task")
+        Task<String> task() {
+            return this.runtime.spawn(() -> "task " + Echo.currentTask().toString().replaceAll("[0-9]+", ""));
         }
 
         @GetMapping("/plain")
