@@ -35,6 +35,9 @@ public final class EchoTaskAnnotationBeanPostProcessor extends AsyncAnnotationBe
         this.executor = executor;
         this.exceptionHandler = exceptionHandler;
         setAsyncAnnotationType(EchoTask.class);
+        // Class proxies, as Boot's spring.aop.proxy-target-class=true gives the other proxies: a
+        // bean that implements an interface can still be injected by its class.
+        setProxyTargetClass(true);
     }
 
     @Override

@@ -128,6 +128,14 @@ class EchoTaskTests {
     }
 
     @Test
+    void proxiesTheClassSoABeanWithAnInterfaceIsStillInjectableByItsClass() {
+        this.contextRunner.withBean(InterfaceTasks.class).run((context) -> {
+            InterfaceTasks tasks = context.getBean(InterfaceTasks.class);
+            assertThat(tasks.inTask().await(Duration.ofSeconds(10))).isTrue();
+        });
+    }
+
+    @Test
     void selfInvocationRunsInlineAsWithAsync() {
         this.contextRunner.withUserConfiguration(TasksConfiguration.class).run((context) -> {
             Tasks tasks = context.getBean(Tasks.class);
@@ -300,6 +308,19 @@ class EchoTaskTests {
 
         public boolean callsInTaskOnItself() {
             return inTask().resultNow();
+        }
+    }
+
+    static class InterfaceTasks implements java.util.function.Supplier<String> {
+
+        @Override
+        public String get() {
+            return "an interface the proxy must not hide the class behind";
+        }
+
+        @EchoTask
+        public EchoFuture<Boolean> inTask() {
+            return EchoFuture.resolved(Echo.inTask());
         }
     }
 
