@@ -304,13 +304,30 @@ public final class EchoScheduler implements Scheduler {
                     if (item.disposed) {
                         task.cancel();
                     }
+                    // A task that is already done runs the callback right here: then this loop
+                    // goes on instead of recursing (a long chain of quick tasks would otherwise
+                    // grow the stack by one runNext per task).
+                    Thread self = Thread.currentThread();
+                    item.registrar = self;
                     task.future().whenComplete((v, e) -> {
+                        if (item.registrar == Thread.currentThread()) {
+                            item.doneInline = true;
+                            return;
+                        }
                         running = null;
                         if (wip.decrementAndGet() != 0) {
                             runNext();
                         }
                     });
-                    return;
+                    item.registrar = null;
+                    if (!item.doneInline) {
+                        return;
+                    }
+                    running = null;
+                    if (wip.decrementAndGet() == 0) {
+                        return;
+                    }
+                    continue;
                 }
                 if (wip.decrementAndGet() == 0) {
                     return;
@@ -354,6 +371,10 @@ public final class EchoScheduler implements Scheduler {
         private final Runnable work;
         volatile Task<Void> task;
         volatile boolean disposed;
+        /** The thread registering the completion callback, while it does; see runNext. */
+        volatile Thread registrar;
+        /** Set and read by the registering thread only. */
+        boolean doneInline;
 
         Item(Runnable work) {
             this.work = work;
