@@ -85,7 +85,7 @@ public final class ChannelFlux<T> extends Flux<T> {
                     + " allows one subscriber (it consumes the channel); it already has one"));
             return;
         }
-        start(runtime, new Drain<>(actual, channel));
+        start(runtime, new Drain<>(actual, channel, null));
     }
 
     /** Spawns the drain task; a closed runtime is an error signal, not an exception. */
@@ -137,10 +137,13 @@ public final class ChannelFlux<T> extends Flux<T> {
         private volatile boolean parkedForDemand;
         /** The drain task's thread; set before onSubscribe, so before any request. */
         private volatile Thread thread;
+        /** Run once by the cancel after it closed the channel (ProducerFlux stops its producer); may be null. */
+        private final Runnable onCancel;
 
-        Drain(CoreSubscriber<? super T> actual, Channel<T> channel) {
+        Drain(CoreSubscriber<? super T> actual, Channel<T> channel, Runnable onCancel) {
             this.actual = actual;
             this.channel = channel;
+            this.onCancel = onCancel;
         }
 
         // ## Subscription (any thread) ##
@@ -164,6 +167,9 @@ public final class ChannelFlux<T> extends Flux<T> {
             cancelled = true;
             closeQuietly(channel, null);
             wakeIfParkedForDemand();
+            if (onCancel != null) {
+                onCancel.run();
+            }
         }
 
         private void wakeIfParkedForDemand() {

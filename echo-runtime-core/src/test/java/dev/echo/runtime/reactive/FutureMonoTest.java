@@ -246,6 +246,37 @@ class FutureMonoTest {
     }
 
     @Test
+    void nonPositiveRequestFromAPlainSubscriberIsAnIllegalArgumentSignal() throws Exception {
+        // The TCK cannot check rule 3.9 on a one-element publisher (it needs ten); this does.
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        FutureMono.spawn(RUNTIME, () -> "x").subscribe(new org.reactivestreams.Subscriber<String>() {
+            @Override
+            public void onSubscribe(org.reactivestreams.Subscription s) {
+                s.request(0);
+            }
+
+            @Override
+            public void onNext(String value) {
+                error.set(new AssertionError("onNext " + value));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error.compareAndSet(null, t);
+                done.countDown();
+            }
+
+            @Override
+            public void onComplete() {
+                done.countDown();
+            }
+        });
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(error.get()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+    }
+
+    @Test
     void badArgumentsAreRejectedByName() {
         org.assertj.core.api.Assertions.assertThatNullPointerException()
                 .isThrownBy(() -> FutureMono.spawn(null, () -> 1)).withMessage("runtime");
