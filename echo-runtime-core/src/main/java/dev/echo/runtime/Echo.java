@@ -1,6 +1,7 @@
 package dev.echo.runtime;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -73,18 +74,18 @@ public final class Echo {
 
     /**
      * Suspends the caller for {@code duration}, woken by Echo's timers (inside a task) or by
-     * the JDK (on a plain thread). Zero returns at once.
+     * the JDK (on a plain thread). Zero or negative returns at once (Go's {@code time.Sleep}),
+     * after a cancellation check.
      *
-     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws NullPointerException if {@code duration} is null
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static void sleep(Duration duration) {
-        long nanos = EchoRuntime.checkDuration(duration, "duration");
-        if (nanos == 0) {
+        long deadline = Parking.deadlineAfter(duration);
+        if (deadline - System.nanoTime() <= 0) {
             Parking.checkCancelled();
             return;
         }
-        long deadline = System.nanoTime() + nanos;
         while (Parking.park(SLEEP, deadline)) {
             // Woken early (a stray permit): sleep on until the deadline.
         }
@@ -93,5 +94,27 @@ public final class Echo {
     /** A timer future in the current runtime: resolves with null after {@code delay}. */
     public static EchoFuture<Void> delay(Duration delay) {
         return runtime().timer(delay);
+    }
+
+    /**
+     * Runs {@code body} on the current task with cancellation held off for up to {@code grace}:
+     * for cleanup that must still wait after the task was cancelled (a last send, a flush, a
+     * goodbye on a socket). Inside, Echo's waits proceed as if the task were not cancelled
+     * until {@code grace} has passed, then throw {@link java.util.concurrent.CancellationException}
+     * again; nested calls keep the earliest end. The task stays cancelled: its future still
+     * ends CANCELLED. On a plain thread (no cancellation to hold off) it just runs {@code body}.
+     *
+     * @return what {@code body} returns
+     * @throws NullPointerException if {@code grace} or {@code body} is null
+     * @throws Exception whatever {@code body} throws
+     */
+    public static <T> T nonCancellable(Duration grace, Callable<T> body) throws Exception {
+        Objects.requireNonNull(grace, "grace");
+        Objects.requireNonNull(body, "body");
+        Task<?> task = Task.currentOrNull();
+        if (task == null) {
+            return body.call();
+        }
+        return task.runNonCancellable(grace, body);
     }
 }

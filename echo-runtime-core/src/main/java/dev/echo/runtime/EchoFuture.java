@@ -74,6 +74,11 @@ public final class EchoFuture<T> implements WaitTarget {
             this.action = action;
         }
 
+        /** A user callback (whenComplete), as opposed to Echo's own wake-ups. */
+        boolean isCallback() {
+            return action instanceof Runnable;
+        }
+
         void fire() {
             if (dead) {
                 return;
@@ -113,6 +118,13 @@ public final class EchoFuture<T> implements WaitTarget {
     private final Task<T> task;
     /** Cleanup run when a non-task future is cancelled (a timer future removes its timer). */
     private volatile Runnable onCancel;
+    /**
+     * Where user callbacks run when this future settles on a scheduler thread (a timer future:
+     * fired by a worker holding a processor, the poller or the monitor): a new task, so a
+     * callback that blocks stalls nobody's wake-ups. Null: callbacks run on the settling thread.
+     * Echo's own waiters (a parked thread, a Waker) are always woken inline.
+     */
+    private volatile java.util.concurrent.Executor callbackRunner;
 
     EchoFuture(Task<T> task) {
         this.task = task;
@@ -139,7 +151,10 @@ public final class EchoFuture<T> implements WaitTarget {
     /**
      * The pull model: the value if settled, otherwise {@link Poll#pending()} after registering
      * {@code waker} to be woken once when this settles. Polling again with an equal waker does
-     * not register it twice.
+     * not register it again while it is among the {@value #DEDUPE_DEPTH} most recent
+     * registrations (a poll costs O(1), not a scan of every waiter); beyond that it may be
+     * registered twice and is then woken twice, which a waker tolerates. A poller that gives
+     * up on this future removes its registration with {@link #unregister(Waker)}.
      *
      * @throws NullPointerException if {@code waker} is null
      * @throws CancellationException if the future was cancelled
@@ -153,6 +168,28 @@ public final class EchoFuture<T> implements WaitTarget {
         }
         Object s = state;
         return isSettled(s) ? Poll.ready(report(s)) : Poll.pending();
+    }
+
+    /**
+     * Removes the registrations of {@code waker} made by {@link #poll(Waker)}: for a poller that
+     * stops waiting on this future (it timed out, or another future won), so that a long-lived
+     * future does not keep every waker that ever polled it. Returns true if one was removed.
+     *
+     * @throws NullPointerException if {@code waker} is null
+     */
+    public boolean unregister(Waker waker) {
+        Objects.requireNonNull(waker, "waker");
+        boolean removed = false;
+        for (Object s = state; s instanceof Waiter w; s = w.next) {
+            if (!w.dead && waker.equals(w.action)) {
+                w.dead = true;
+                removed = true;
+            }
+        }
+        if (removed) {
+            unlinkDead();
+        }
+        return removed;
     }
 
     /**
@@ -175,14 +212,14 @@ public final class EchoFuture<T> implements WaitTarget {
     /**
      * Like {@link #await()}, giving up after {@code timeout}.
      *
+     * {@code timeout} follows Echo's one rule for timeouts: zero does not wait, negative has
+     * already expired (both still return a settled value), and "no limit" is {@link #await()}.
+     *
      * @throws TimeoutException if not settled in time (the future itself is left as it is)
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public T await(Duration timeout) throws TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
         markObserved();
         Object s = state;
         if (!isSettled(s)) {
@@ -313,7 +350,9 @@ public final class EchoFuture<T> implements WaitTarget {
 
     /**
      * Resolves with every value, in order, once all resolve; rejects (or is cancelled) as soon
-     * as any one rejects (or is cancelled). An empty list resolves at once with an empty list.
+     * as any one rejects (or is cancelled), and then cancels the inputs still pending: they can
+     * no longer change the result (errgroup's and {@code coroutineScope}'s fail-fast). An empty
+     * list resolves at once with an empty list. Cancelling the result cancels every input.
      */
     public static <T> EchoFuture<List<T>> all(List<? extends EchoFuture<? extends T>> futures) {
         List<EchoFuture<? extends T>> inputs = checkedCopy(futures);
@@ -329,7 +368,9 @@ public final class EchoFuture<T> implements WaitTarget {
             int index = i;
             inputs.get(i).whenComplete((v, e) -> {
                 if (e != null) {
-                    result.settleFailure(e);
+                    if (result.settleFailure(e)) {
+                        cancelAll(inputs);
+                    }
                     return;
                 }
                 values[index] = v;
@@ -340,12 +381,25 @@ public final class EchoFuture<T> implements WaitTarget {
                 }
             });
         }
+        result.onCancel(() -> cancelAll(inputs));
         return result;
     }
 
+    /** Cancels every input still pending (all / any losers); settled ones ignore it. */
+    private static void cancelAll(List<? extends EchoFuture<?>> inputs) {
+        for (EchoFuture<?> input : inputs) {
+            if (!input.isDone()) {
+                input.cancel();
+            }
+        }
+    }
+
     /**
-     * Resolves with the first value any of {@code futures} resolves with; rejects only if all
-     * fail, with the first failure (the others suppressed in it).
+     * Resolves with the first value any of {@code futures} resolves with, and then cancels the
+     * others (the losers: Tokio's {@code select!}, STS's first-success; so that
+     * {@code any(List.of(work, runtime.timer(timeout)))} leaves no timer behind); rejects only
+     * if all fail, with the first failure (the others suppressed in it). Cancelling the result
+     * cancels every input.
      *
      * @throws IllegalArgumentException if {@code futures} is empty
      */
@@ -360,7 +414,9 @@ public final class EchoFuture<T> implements WaitTarget {
         for (EchoFuture<? extends T> input : inputs) {
             input.whenComplete((v, e) -> {
                 if (e == null) {
-                    result.settle(FutureState.RESOLVED, v, null);
+                    if (result.settle(FutureState.RESOLVED, v, null)) {
+                        cancelAll(inputs);
+                    }
                     return;
                 }
                 failures.add(e);
@@ -375,6 +431,7 @@ public final class EchoFuture<T> implements WaitTarget {
                 }
             });
         }
+        result.onCancel(() -> cancelAll(inputs));
         return result;
     }
 
@@ -399,16 +456,44 @@ public final class EchoFuture<T> implements WaitTarget {
                 u.observed = true;
             }
         }
+        java.util.concurrent.Executor runner = callbackRunner;
+        List<Waiter> callbacks = null;
         for (Waiter w = (Waiter) s; w != null; w = w.next) {
+            if (runner != null && w.isCallback()) {
+                if (callbacks == null) {
+                    callbacks = new ArrayList<>();
+                }
+                callbacks.add(w);
+                continue;
+            }
+            fireGuarded(w);
+        }
+        if (callbacks != null) {
+            List<Waiter> deferred = callbacks;
+            // Oldest registration first, as they were pushed onto a stack.
+            java.util.Collections.reverse(deferred);
             try {
-                w.fire();
-            } catch (Throwable callbackFailure) {
-                // One bad callback must not keep the other waiters asleep, nor fail the
-                // thread that settled (a task ending, a timer firing).
-                LOG.log(System.Logger.Level.WARNING, "a completion callback of " + this + " threw", callbackFailure);
+                runner.execute(() -> deferred.forEach(this::fireGuarded));
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                deferred.forEach(this::fireGuarded); // the runtime is closing: nowhere else to run them
             }
         }
         return true;
+    }
+
+    private void fireGuarded(Waiter w) {
+        try {
+            w.fire();
+        } catch (Throwable callbackFailure) {
+            // One bad callback must not keep the other waiters asleep, nor fail the
+            // thread that settled (a task ending, a timer firing).
+            LOG.log(System.Logger.Level.WARNING, "a completion callback of " + this + " threw", callbackFailure);
+        }
+    }
+
+    /** A timer future: user callbacks run in tasks of the runtime (see callbackRunner). */
+    void runCallbacksOn(java.util.concurrent.Executor runner) {
+        this.callbackRunner = runner;
     }
 
     boolean settleFailure(Throwable failure) {
@@ -507,8 +592,12 @@ public final class EchoFuture<T> implements WaitTarget {
         }
     }
 
+    /** poll()'s de-duplication: only the most recent registrations are looked at. */
+    private static final int DEDUPE_DEPTH = 8;
+
     private boolean isRegistered(Waker waker) {
-        for (Object s = state; s instanceof Waiter w; s = w.next) {
+        int looked = 0;
+        for (Object s = state; s instanceof Waiter w && looked < DEDUPE_DEPTH; s = w.next, looked++) {
             if (!w.dead && waker.equals(w.action)) {
                 return true;
             }

@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  *
  * <p>{@link #block} is Go's {@code main} and Tokio's {@code block_on}: it runs a main task to
- * completion and returns its result or rethrows its failure; when every task is asleep forever
- * it throws {@link DeadlockException} instead of hanging. {@link #close} shuts down: it rejects
+ * completion and returns its result or rethrows its failure; with
+ * {@linkplain Builder#deadlockDetection(boolean) deadlock detection} on, when every task is
+ * asleep forever it throws {@link DeadlockException} instead of hanging. {@link #close} shuts down: it rejects
  * new tasks, gives running ones a grace period, cancels the rest and joins every carrier.
  *
  * <p>Echo needs the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it
@@ -47,7 +48,7 @@ public final class EchoRuntime implements AutoCloseable {
     private final String name;
     final Scheduler scheduler;
     final Reactor reactor;
-    private final Monitor monitor;
+    final Monitor monitor;
     private final Thread.Builder.OfVirtual threadBuilder;
     private final Duration shutdownGrace;
     private final boolean deadlockDetection;
@@ -61,6 +62,9 @@ public final class EchoRuntime implements AutoCloseable {
     private final LongAdder cancelled = new LongAdder();
     /** Plain threads in block() or close(), woken when every processor goes idle. */
     private final ConcurrentLinkedQueue<Thread> idleWatchers = new ConcurrentLinkedQueue<>();
+
+    /** Set once eventLoop() has been handed out: Netty channels may be registered from then on. */
+    private volatile boolean loopHandedOut;
 
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean closed;
@@ -96,7 +100,7 @@ public final class EchoRuntime implements AutoCloseable {
         private int processors = Runtime.getRuntime().availableProcessors();
         private String name = "echo";
         private Duration shutdownGrace = Duration.ofSeconds(5);
-        private boolean deadlockDetection = true;
+        private boolean deadlockDetection = false;
         private Transport transport = Transport.AUTO;
 
         private Builder() {
@@ -141,7 +145,15 @@ public final class EchoRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Whether {@link #block} detects "all tasks are asleep" (default true). */
+        /**
+         * Whether {@link #block} reports "all tasks are asleep" as a {@link DeadlockException}
+         * (default false). Turning it on declares a <em>closed world</em>, Go's: while block()
+         * waits, nothing outside this runtime's tasks acts on them — no plain thread or foreign
+         * virtual thread sends to their channels, completes their promises, cancels them or
+         * closes the runtime. Echo cannot know that by itself: a thread that will send in
+         * 300 ms has not touched anything yet (see {@link DeadlockException} for the rule and
+         * for the waits that are never part of a report).
+         */
         public Builder deadlockDetection(boolean enabled) {
             this.deadlockDetection = enabled;
             return this;
@@ -228,17 +240,32 @@ public final class EchoRuntime implements AutoCloseable {
 
     /**
      * A timer future (the original's TimerFuture): resolves with null after {@code delay}, woken
-     * by the Reactor. Cancelling it removes its timer.
+     * by the Reactor; zero or negative fires at the next scheduling turn. Cancelling it removes
+     * its timer. Callbacks on it ({@code whenComplete}, {@code toCompletableFuture()}
+     * dependents) run in a task of this runtime, never inside the timer fire, so one that
+     * blocks delays nobody else's wake-up.
+     *
+     * @throws NullPointerException if {@code delay} is null
+     * @throws RejectedExecutionException if the runtime is closed
      */
     public EchoFuture<Void> timer(Duration delay) {
-        long nanos = checkDuration(delay, "delay");
+        long deadline = Parking.deadlineAfter(delay);
         if (closed) {
             throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot start a timer");
         }
         EchoFuture<Void> future = new EchoFuture<>(null);
-        TimerHeap.Entry entry = reactor.schedule(System.nanoTime() + nanos, future);
+        future.runCallbacksOn(this::runCallbacks);
+        TimerHeap.Entry entry = reactor.schedule(deadline, future);
         future.onCancel(() -> reactor.cancel(entry));
         return future;
+    }
+
+    /** A timer future's callbacks, off the scheduler thread that fired it. */
+    private void runCallbacks(Runnable callbacks) {
+        start("timer-callbacks", () -> {
+            callbacks.run();
+            return null;
+        });
     }
 
     private <T> Task<T> start(String taskName, Callable<T> body) {
@@ -250,11 +277,12 @@ public final class EchoRuntime implements AutoCloseable {
         live.add(task);
         try {
             if (JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == scheduler) {
-                worker.spawning = true;
+                int outer = worker.submission;
+                worker.submission = outer | Worker.SUBMIT_TAIL;
                 try {
                     task.thread.start();
                 } finally {
-                    worker.spawning = false;
+                    worker.submission = outer;
                 }
             } else {
                 task.thread.start();
@@ -321,6 +349,7 @@ public final class EchoRuntime implements AutoCloseable {
      * {@code dev.echo.runtime.net} is built on it.
      */
     public io.netty.channel.IoEventLoop eventLoop() {
+        loopHandedOut = true;
         if (!reactor.hasPoller()) {
             // Workers start on demand: make sure one exists to drive the loop for a caller that
             // is not a task (it becomes the poller when it finds nothing to run).
@@ -348,14 +377,18 @@ public final class EchoRuntime implements AutoCloseable {
     }
 
     /**
-     * The parked tasks if the runtime is deadlocked, else null. Deadlocked means: no processor
-     * runs, no queue holds work, no timer is pending, and every live task is parked on a
-     * {@link WaitTarget} that nothing outside the runtime can wake — and the scheduler's
-     * activity count did not move while we looked (so no wake-up slipped past).
+     * The parked tasks if the runtime is deadlocked, else null (DeadlockException states the
+     * rule). Deadlocked means, under the closed world deadlockDetection(true) declares: no
+     * processor runs, no queue holds work, no timer is pending, the event loop was never handed
+     * out (so no Netty channel can deliver I/O), and every live task is parked without a
+     * deadline on a {@link WaitTarget} that says nothing outside the runtime has used it — and
+     * the scheduler's activity count did not move while we looked (no wake-up slipped past).
+     * A timed wait always ends, so one in the set makes it no deadlock: that also covers a
+     * timer being fired right now (taken off the heap, not yet woken its task).
      */
     private List<String> deadlockReport() {
         long before = scheduler.activity();
-        if (!scheduler.isQuiescent() || reactor.hasTimers()) {
+        if (!scheduler.isQuiescent() || reactor.hasTimers() || loopHandedOut) {
             return null;
         }
         List<String> parked = new ArrayList<>();
@@ -364,7 +397,7 @@ public final class EchoRuntime implements AutoCloseable {
                 continue;
             }
             if (!(task.waitingOn() instanceof WaitTarget target) || target.wakeableFromOutside()
-                    || task.thread.getState() != Thread.State.WAITING) {
+                    || task.isInTimedWait() || task.thread.getState() != Thread.State.WAITING) {
                 return null;
             }
             parked.add(task + " [" + target.describeWait() + "]");
@@ -386,16 +419,31 @@ public final class EchoRuntime implements AutoCloseable {
     /**
      * Shuts down: rejects new tasks; waits up to {@code grace} for live tasks to finish; cancels
      * the rest and waits up to {@code grace} again for them to stop; stops and joins every
-     * worker and the monitor. A task that ignores cancellation (a CPU loop that never
-     * suspends) is reported in the log and keeps its carrier. Idempotent.
+     * worker and the monitor; closes the event loop and every channel on it; cancels what can
+     * no longer run (timer futures, tasks spawned too late to start). Returns within about
+     * twice {@code grace} plus a bounded margin (at least 100 ms per step) whatever the tasks do:
+     * a task that ignores cancellation (a CPU loop that never suspends) keeps its carrier and
+     * is named in a WARNING log, as is anything else that could not be stopped in time.
+     * Zero or negative {@code grace}: no grace, cancel at once. Idempotent.
+     *
+     * <p>Called from a thread this runtime carries — a Netty handler on its {@linkplain
+     * #eventLoop() event loop}, a virtual thread started inside one of its tasks — close()
+     * cannot wait, since the shutdown needs that very carrier back: it marks the runtime
+     * closed, starts the shutdown on a platform thread ({@code <name>-closer}) and returns.
      *
      * @throws IllegalStateException if called from inside a task of this runtime
+     * @throws NullPointerException if {@code grace} is null
      */
     public void close(Duration grace) {
-        long graceNanos = checkDuration(grace, "grace");
+        long graceNanos = Math.max(0, Parking.cappedNanos(Objects.requireNonNull(grace, "grace")));
         Task<?> caller = Task.currentOrNull();
         if (caller != null && caller.runtime == this) {
             throw new IllegalStateException("close() called from " + caller + " would wait for itself");
+        }
+        if (isCarriedByThisRuntime()) {
+            closed = true;
+            Thread.ofPlatform().name(name + "-closer").start(() -> close(grace));
+            return;
         }
         closeLock.lock();
         try {
@@ -403,6 +451,7 @@ public final class EchoRuntime implements AutoCloseable {
                 return;
             }
             closed = true;
+            long stepNanos = Math.max(graceNanos, MIN_CLOSE_STEP_NANOS);
             Thread self = Thread.currentThread();
             idleWatchers.add(self);
             try {
@@ -410,7 +459,7 @@ public final class EchoRuntime implements AutoCloseable {
                     for (Task<?> task : live.snapshot()) {
                         task.cancel();
                     }
-                    awaitNoLiveTasks(System.nanoTime() + Math.max(graceNanos, 100_000_000L));
+                    awaitNoLiveTasks(System.nanoTime() + stepNanos);
                 }
             } finally {
                 idleWatchers.remove(self);
@@ -419,22 +468,38 @@ public final class EchoRuntime implements AutoCloseable {
             monitor.stop();
             // Idle workers exit at once; only a worker carrying a task that ignored cancellation
             // stays, and waiting longer than the grace would not change that.
-            long joinDeadline = System.nanoTime() + Math.max(graceNanos, 100_000_000L);
+            long joinDeadline = System.nanoTime() + stepNanos;
             boolean interrupted = false;
+            List<String> notStopped = new ArrayList<>();
             for (Worker worker : workers) {
                 interrupted |= joinUntil(worker, joinDeadline);
             }
             interrupted |= joinUntil(monitor.thread(), joinDeadline);
             // Closes every channel still open, then the loop's file descriptors; the reactor's
             // owner thread ends. Before markStopped: closing channels may wake tasks.
-            reactor.close();
+            String reactorLeft = reactor.close(System.nanoTime() + stepNanos);
+            if (reactorLeft != null) {
+                notStopped.add(reactorLeft);
+            }
             scheduler.markStopped();
             // Timers nobody waits for any more (a timer future dropped by its caller): they would
             // never fire now. Their futures end CANCELLED; nothing stays scheduled.
             reactor.timers.abandonAll();
+            // Spawned while close() ran and never started: they never will.
+            for (Task<?> task : live.snapshot()) {
+                task.abandonIfUnstarted();
+            }
             if (!live.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "Echo runtime '" + name + "' closed with tasks that ignored"
-                        + " cancellation (their carriers stay alive): " + live.snapshot());
+                notStopped.add("tasks that ignored cancellation (their carriers stay alive): " + live.snapshot());
+            }
+            for (Worker worker : workers) {
+                if (worker.isAlive()) {
+                    notStopped.add("carrier " + worker.getName());
+                }
+            }
+            if (!notStopped.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "Echo runtime '" + name + "' closed, but could not stop: "
+                        + String.join("; ", notStopped));
             }
             terminated = true;
             if (interrupted) {
@@ -443,6 +508,15 @@ public final class EchoRuntime implements AutoCloseable {
         } finally {
             closeLock.unlock();
         }
+    }
+
+    /** The least close() waits at each step, even with no grace: idle threads exit in far less. */
+    private static final long MIN_CLOSE_STEP_NANOS = 100_000_000L;
+
+    /** True on the reactor's owner, or on a thread one of this runtime's workers carries. */
+    private boolean isCarriedByThisRuntime() {
+        return reactor.isOwner(Thread.currentThread())
+                || JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == scheduler;
     }
 
     private boolean awaitNoLiveTasks(long deadline) {
@@ -471,14 +545,6 @@ public final class EchoRuntime implements AutoCloseable {
             }
         }
         return interrupted;
-    }
-
-    static long checkDuration(Duration duration, String what) {
-        Objects.requireNonNull(duration, what);
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException(what + " must not be negative, got " + duration);
-        }
-        return Parking.cappedNanos(duration);
     }
 
     @Override

@@ -44,6 +44,12 @@ final class Monitor implements Runnable {
     private volatile boolean stopped;
     /** Hand-offs performed; read by statistics. */
     private volatile long handOffs;
+    /**
+     * Work the submission protocol should have woken a worker for, found waiting with idle
+     * processors and no spinner on two rounds in a row; the monitor woke one (tests read it).
+     */
+    volatile long lostWakeUps;
+    private long lostWakeUpPushes = -1;
 
     Monitor(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -135,6 +141,7 @@ final class Monitor implements Runnable {
             handOffs = handOffs + 1;
         }
         if (s.reactor.hasOverdueTimers(now - TIMER_SLACK_NANOS)) {
+            s.reactor.monitorTimerFires.add(s.reactor.timers.fireDue(System.nanoTime()));
             s.reactor.pollNow();
         }
         // I/O nobody has polled for Reactor.STARVED_NANOS (every worker busy in long tasks, no
@@ -142,7 +149,16 @@ final class Monitor implements Runnable {
         // the global queue, and wakeP finds it a processor.
         s.reactor.pollIfStarved(now);
         if (!s.global.isEmpty() && s.idleProcessorCount() > 0 && s.spinning.get() == 0) {
+            // Counted as a lost wake-up only if nothing was taken since the last round either:
+            // a submitter may be between its push and its own wakeP right now.
+            long pushes = s.global.pushes();
+            if (pushes == lostWakeUpPushes) {
+                lostWakeUps++;
+            }
+            lostWakeUpPushes = pushes;
             s.wakeP();
+        } else {
+            lostWakeUpPushes = -1;
         }
         return anyRunning || s.reactor.hasTimers();
     }

@@ -235,6 +235,21 @@ final class Reactor {
         return !timers.isEmpty();
     }
 
+    /**
+     * A worker's scheduling turn: fires what is due, at the cost of a volatile read per stripe
+     * when nothing is (and a nanoTime only when some timer exists). Returns how many fired.
+     */
+    int fireDueTimers() {
+        long next = timers.nextDeadline();
+        if (next == TimerHeap.NONE || next - System.nanoTime() > 0) {
+            return 0;
+        }
+        return timers.fireDue(System.nanoTime());
+    }
+
+    /** Timers fired by the monitor because no worker got to them (statistics and tests). */
+    final LongAdder monitorTimerFires = new LongAdder();
+
     /** True if a timer is due at {@code now} but nobody has fired it yet. */
     boolean hasOverdueTimers(long now) {
         return TimerHeap.isDue(timers.nextDeadline(), now);
@@ -437,15 +452,24 @@ final class Reactor {
         return true;
     }
 
-    /** The poller (or close): waits for a non-blocking driver to finish. False once closed. */
+    /** The poller: waits for a non-blocking driver to finish. False once closed. */
     private boolean lockDriverIfOpen() {
+        return lockDriverIfOpen(Long.MAX_VALUE);
+    }
+
+    /**
+     * Waits for a driver to finish its round, until {@code deadline} (Long.MAX_VALUE: no
+     * limit; a poller waits for a non-blocking round, microseconds). False once closed or
+     * at the deadline.
+     */
+    private boolean lockDriverIfOpen(long deadline) {
         Thread self = Thread.currentThread();
         // An interrupt would make parkNanos return at once: waiting would become a busy spin.
         // The wait is short (a round), so the interrupt is kept for the caller instead.
         boolean interrupted = false;
         try {
             while (!driver.compareAndSet(null, self)) {
-                if (closed) {
+                if (closed || (deadline != Long.MAX_VALUE && deadline - System.nanoTime() <= 0)) {
                     return false;
                 }
                 driveWaiter = self;
@@ -507,26 +531,35 @@ final class Reactor {
 
     /**
      * Closes every channel on the loop, shuts the loop down and destroys its handler (closing
-     * its file descriptors); the owner thread ends. Call after the workers have stopped. Idempotent.
+     * its file descriptors); the owner thread ends. Call after the workers have stopped.
+     * Idempotent. Waits for a driver in a round at most until {@code deadline}: returns null
+     * when closed, else what could not be closed (a round that never ends: a handler blocked).
      */
-    void close() {
+    String close(long deadline) {
         if (closed) {
-            return;
+            return null;
         }
         if (Thread.currentThread().isVirtual()) {
             // A virtual thread cannot carry the owner; lend a platform thread for the last round.
-            Thread closer = Thread.ofPlatform().name(owner.getName() + "-closer").start(this::close);
-            joinQuietly(closer);
-            return;
+            String[] left = {null};
+            Thread closer = Thread.ofPlatform().name(owner.getName() + "-closer").start(() -> left[0] = close(deadline));
+            if (!joinUntil(closer, deadline)) {
+                return "the event loop (its closer thread did not finish in time)";
+            }
+            return left[0];
         }
         if (dedicated != null) {
             closing = true;
             wakeup();
-            joinQuietly(dedicated);
-            return;
+            return joinUntil(dedicated, deadline) ? null
+                    : "the event loop (its driver thread " + dedicated.getName() + " is stuck in a round)";
         }
-        if (!lockDriverIfOpen()) {
-            return;
+        if (!lockDriverIfOpen(deadline)) {
+            if (closed) {
+                return null;
+            }
+            Thread holder = driver.get();
+            return "the event loop (" + (holder != null ? holder.getName() : "a driver") + " is stuck in a round)";
         }
         try {
             drive(SHUT_DOWN);
@@ -534,23 +567,38 @@ final class Reactor {
         } finally {
             unlockDriver();
         }
+        return null;
+    }
+
+    /** True if {@code thread} is the loop's owner (code running in a Netty handler of this loop). */
+    boolean isOwner(Thread thread) {
+        return thread == owner;
     }
 
     boolean isClosed() {
         return closed;
     }
 
-    private static void joinQuietly(Thread thread) {
+    /** Joins until {@code deadline}; true if the thread ended. Keeps an interrupt for the caller. */
+    private static boolean joinUntil(Thread thread, long deadline) {
         boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            while (thread.isAlive()) {
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    return false;
+                }
+                try {
+                    thread.join(java.time.Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

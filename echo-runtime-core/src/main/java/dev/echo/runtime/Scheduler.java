@@ -3,7 +3,6 @@ package dev.echo.runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -25,10 +24,11 @@ final class Scheduler implements Executor {
      *    ring, ahead of all queued work, then wakeP() (not when the poller fires without a P:
      *    it takes a P itself next). Its timer was due already; behind 100,000 tasks spawned
      *    and not yet run it used to wake hundreds of ms late (docs/benchmarks.md, timers).
-     *  - Called on a worker that holds a live processor:
-     *      * the continuation that worker is running right now (Thread.yield, or a park that
-     *        was unparked before it finished) -> tail of the local queue: a yield lets the
-     *        others run, it does not jump the queue;
+     *  - Called on a worker that holds a live processor (the intent bits: Worker's overview):
+     *      * the continuation that worker is running right now: a Thread.yield -> tail of the
+     *        local queue (a yield lets the others run, it does not jump the queue); but a
+     *        wake-up that landed while the task was still parking -> where that wake-up would
+     *        have gone (urgent for a timer, run-next otherwise);
      *      * a task being spawned -> tail of the local queue (spawn order is run order; with one
  *        processor, to the global queue while it holds older overflow, so that stays true);
      *      * a joiner woken by a task that is ending -> tail too (a fan-out/join loop then runs
@@ -40,7 +40,9 @@ final class Scheduler implements Executor {
      *    a processor) -> the global queue, then wakeP().
      *
      * Finding work (Worker.findRunnable), in order
-     *  1. every 61st turn: one task from the global queue, then due timers (fairness: neither a
+     *  0. every turn: fire due timers (Go's checkTimers in findRunnable), so a timer never waits
+     *     for the monitor's backstop while every processor is busy;
+     *  1. every 61st turn: one task from the global queue, then poll I/O (fairness: neither a
      *     busy local queue nor a pair of ping-ponging tasks can starve them);
      *  2. run-next slot, unless it ran 3 times in a row while the local queue waits;
      *  3. local queue; 4. a batch from the global queue (urgent ring first); 5. due timers,
@@ -134,23 +136,26 @@ final class Scheduler implements Executor {
     @Override
     public void execute(Runnable task) {
         if (stopped) {
-            throw new RejectedExecutionException("Echo runtime '" + name + "' is closed");
+            // Only a continuation can arrive now: a task that ignored cancellation being woken
+            // (close() rejects spawns itself). Nobody will run it; throwing would hand a
+            // RejectedExecutionException to whoever woke it (a plain thread's channel send, a
+            // timer being abandoned), so it is parked in the global queue for good.
+            global.push(task);
+            return;
         }
         if (JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == this) {
-            if (worker.firingTimers) {
+            int intent = worker.submission;
+            if ((intent & Worker.SUBMIT_URGENT) != 0) {
                 // A timer's task is late already: ahead of queued work (InjectQueue's overview).
-                global.pushUrgent(task);
-                if (!worker.pollingWithoutProcessor) {
-                    wakeP();
-                }
+                submitUrgent(task, worker);
                 return;
             }
             Processor p = worker.processor;
             if (p != null && !p.retired) {
-                submitLocal(worker, p, task);
+                submitLocal(worker, p, task, intent);
                 return;
             }
-            if (worker.pollingWithoutProcessor) {
+            if ((intent & Worker.SUBMIT_NO_WAKE) != 0) {
                 // The poller fires timers (I/O) without a P; it takes an idle P itself right
                 // after and wakes others only for what it cannot run (Worker.acquireProcessor).
                 global.push(task);
@@ -165,8 +170,27 @@ final class Scheduler implements Executor {
         wakeP();
     }
 
-    private void submitLocal(Worker worker, Processor p, Runnable task) {
-        if (task == worker.running || worker.spawning || worker.wakingFromFinishedTask) {
+    private void submitUrgent(Runnable task, Worker worker) {
+        global.pushUrgent(task);
+        if ((worker.submission & Worker.SUBMIT_NO_WAKE) == 0) {
+            wakeP();
+        }
+    }
+
+    private void submitLocal(Worker worker, Processor p, Runnable task, int intent) {
+        boolean tail = (intent & Worker.SUBMIT_TAIL) != 0;
+        if (task == worker.running) {
+            Task<?> parking = worker.parkingTask;
+            if (parking == null) {
+                tail = true; // Thread.yield: the others run first
+            } else if (parking.takeTimerWake()) {
+                // Its timer fired while it was still parking (Worker's overview): the wake
+                // keeps the urgency the timer gave it.
+                submitUrgent(task, worker);
+                return;
+            }
+        }
+        if (tail) {
             if (processorCount == 1 && (!global.isEmpty() || p.queue.isFull())) {
                 // One processor promises FIFO. The local queue runs before the global one, so
                 // when it is full the newest task goes to the global queue (not the oldest half,
@@ -218,14 +242,44 @@ final class Scheduler implements Executor {
         startOrHandOver(worker, p);
     }
 
-    /** Outside the lock (starting a thread takes a while): a new worker starts with its P. */
-    private static void startOrHandOver(Worker worker, Processor p) {
-        if (worker.getState() == Thread.State.NEW) {
-            worker.start();
-        } else {
+    /**
+     * Outside the lock (starting a thread takes a while): a new worker starts with its P. A
+     * start that fails (no memory for another thread) gives the P back as idle and the spinning
+     * count it carried, and is logged at ERROR (the first, then at every power of two): the
+     * submission that asked for a worker is queued, and the next wakeP or the monitor tries
+     * again. It is not thrown at the submitter, whose work was accepted; nothing is left
+     * half-handed (a P stuck SPINNING with no worker wedged the runtime silently).
+     */
+    private void startOrHandOver(Worker worker, Processor p) {
+        if (worker.getState() != Thread.State.NEW) {
             worker.handOver(p, true);
+            return;
+        }
+        try {
+            workerStarter.accept(worker);
+        } catch (Throwable failure) {
+            lock.lock();
+            try {
+                workers.remove(worker);
+                p.state = Processor.IDLE;
+                pushIdleProcessor(p);
+            } finally {
+                lock.unlock();
+            }
+            spinning.decrementAndGet();
+            long n = startFailures.incrementAndGet();
+            if (Long.bitCount(n) == 1) {
+                System.getLogger("dev.echo.runtime").log(System.Logger.Level.ERROR, "Echo runtime '" + name
+                        + "' could not start a worker thread (" + n + " failures so far); queued work waits", failure);
+            }
         }
     }
+
+    /** Worker thread starts that failed (startOrHandOver). */
+    final java.util.concurrent.atomic.AtomicLong startFailures = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Starts a new worker; a test knob (a start that fails). */
+    java.util.function.Consumer<Worker> workerStarter = Thread::start;
 
     // ## Idle processors and workers ##
 

@@ -1,5 +1,6 @@
 package dev.echo.runtime;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
@@ -18,6 +19,22 @@ import java.util.concurrent.locks.LockSupport;
  * {@link CancellationException}, removing what that suspension had registered; JDK blocking
  * calls throw {@link InterruptedException} as usual. The task's future becomes CANCELLED when
  * its body has returned or thrown. A task cancelled before it started never runs its body.
+ *
+ * <h2>Interrupts are not cancellation</h2>
+ * Only {@link #cancel()} (or the runtime's close) cancels a task. An interrupt from user code
+ * ({@code Thread.interrupt()}, or the common {@code catch (InterruptedException e) {
+ * Thread.currentThread().interrupt(); }}) is an interrupt, as on any thread: JDK blocking calls
+ * see it, and Echo's own waits in a task neither end on it nor clear it — they wait on and
+ * leave the interrupt status set, as {@code ReentrantLock.lock()} does. A task that returns
+ * normally with its interrupt status set is RESOLVED with its value. (On a plain thread, which
+ * has no cancel(), an interrupt does end an Echo wait: see {@link Parking}.)
+ *
+ * <h2>Cleanup after cancellation</h2>
+ * Once cancelled, every Echo wait throws at once, so a {@code finally} block that must still
+ * wait (send a last message, flush a connection) runs it inside
+ * {@link Echo#nonCancellable(Duration, Callable)}: there, waits proceed for up to the given
+ * grace, after which they throw {@link CancellationException} again (kotlinx's
+ * {@code withContext(NonCancellable)}, bounded so that a stuck cleanup cannot hold a close()).
  */
 public final class Task<T> {
 
@@ -56,12 +73,22 @@ public final class Task<T> {
     private final EchoFuture<T> future;
     final Thread thread;
 
-    /** Set by cancel() (any thread) or on seeing an interrupt (the task itself). */
+    /** Set by cancel() (any thread); never by an interrupt. */
     private volatile boolean cancelRequested;
-    /** Set by the task when its body starts. */
+    /** Set (by CAS) when the body starts, or by close() abandoning a task that never will. */
     private volatile boolean started;
     /** What the task is parked on through Parking; null while not parked there. Task writes. */
     private volatile Object waitingOn;
+    /** The deadline of the park in progress, or NO_DEADLINE. Task writes; deadlock detection reads. */
+    private volatile long parkDeadline = Parking.NO_DEADLINE;
+    /** Set by this task's timer just before it unparks the task (Worker's overview). */
+    private volatile boolean timerWake;
+    /** Task only: inside Echo.nonCancellable, cancellation is ignored until graceEnd. */
+    private boolean nonCancellable;
+    private long graceEnd;
+    /** Exit actions (onExit), newest last; guarded by exitLock. Null once the task has exited. */
+    private java.util.LinkedHashSet<ExitAction> exitActions = new java.util.LinkedHashSet<>(0);
+    private final Object exitLock = new Object();
     /** Links in the runtime's TaskRegistry; guarded by the registry stripe's monitor. */
     Task<?> registryPrev;
     Task<?> registryNext;
@@ -145,6 +172,65 @@ public final class Task<T> {
         return true;
     }
 
+    /**
+     * Runs {@code action} on this task's own thread once its body has returned or thrown, just
+     * before its future settles, with how it ended (RESOLVED, REJECTED or CANCELLED): Go's
+     * {@code defer}, at task scope, for resources that belong to the task (Echo's TCP
+     * connections close themselves this way when the tasks using them end). Actions run newest
+     * first; one that throws is logged and the others still run. Closing the returned handle
+     * removes the action (the resource was released earlier), in O(1).
+     *
+     * @throws IllegalStateException if the task has already ended
+     * @throws NullPointerException if {@code action} is null
+     */
+    public AutoCloseable onExit(java.util.function.Consumer<FutureState> action) {
+        java.util.Objects.requireNonNull(action, "action");
+        ExitAction exit = new ExitAction(action);
+        synchronized (exitLock) {
+            if (exitActions == null) {
+                throw new IllegalStateException(this + " has already ended; its exit actions have run");
+            }
+            exitActions.add(exit);
+        }
+        return () -> {
+            synchronized (exitLock) {
+                if (exitActions != null) {
+                    exitActions.remove(exit);
+                }
+            }
+        };
+    }
+
+    /** One onExit registration; identity-compared. */
+    private record ExitAction(java.util.function.Consumer<FutureState> action) {
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+
+    /** On this task's thread, as it ends: runs the exit actions, newest first. */
+    private void runExitActions(FutureState outcome) {
+        java.util.List<ExitAction> actions;
+        synchronized (exitLock) {
+            actions = exitActions.isEmpty() ? java.util.List.of() : new java.util.ArrayList<>(exitActions);
+            exitActions = null;
+        }
+        for (int i = actions.size() - 1; i >= 0; i--) {
+            try {
+                actions.get(i).action().accept(outcome);
+            } catch (Throwable failure) {
+                System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING,
+                        "an exit action of " + this + " threw", failure);
+            }
+        }
+    }
+
     /** True once cancellation was requested. */
     public boolean isCancelled() {
         return cancelRequested;
@@ -167,7 +253,9 @@ public final class Task<T> {
     // ## Running (on the task's own virtual thread) ##
 
     private void runBody() {
-        started = true;
+        if (!STARTED.compareAndSet(this, false, true)) {
+            return; // abandoned by close() (abandonIfUnstarted): the future is settled already
+        }
         FutureState outcome;
         Object value = null;
         Throwable failure = null;
@@ -186,6 +274,7 @@ public final class Task<T> {
                 failure = outcome == FutureState.REJECTED ? thrown : null;
             }
         }
+        runExitActions(outcome);
         // Count first: whoever the settle wakes (a join) must already see the task counted.
         runtime.countOutcome(outcome);
         // Joiners woken by a finishing task go to the back of the queue, not the run-next slot:
@@ -193,50 +282,138 @@ public final class Task<T> {
         // instead of parking once per join. (A hand-off between running tasks, a channel send,
         // still uses run-next.)
         Worker worker = JdkHooks.currentCarrierThread() instanceof Worker w ? w : null;
+        int outer = 0;
         if (worker != null) {
-            worker.wakingFromFinishedTask = true;
+            outer = worker.submission;
+            worker.submission = outer | Worker.SUBMIT_TAIL;
         }
         try {
             future.settle(outcome, outcome == FutureState.RESOLVED ? value : null, failure);
         } finally {
             if (worker != null) {
-                worker.wakingFromFinishedTask = false;
+                worker.submission = outer;
             }
             runtime.taskFinished(this);
         }
+    }
+
+    /**
+     * close(), after the scheduler stopped: a task whose body never started (spawned while
+     * the runtime closed) never will; it ends CANCELLED instead of staying pending forever.
+     */
+    boolean abandonIfUnstarted() {
+        if (!STARTED.compareAndSet(this, false, true)) {
+            return false;
+        }
+        cancelRequested = true;
+        runExitActions(FutureState.CANCELLED);
+        runtime.countOutcome(FutureState.CANCELLED);
+        try {
+            future.settle(FutureState.CANCELLED, null, null);
+        } finally {
+            runtime.taskFinished(this);
+        }
+        return true;
     }
 
     // ## Parking (called by Parking on this task's thread) ##
 
     boolean park(Object blocker, long deadlineNanos) {
         throwIfCancelled();
+        long deadline = deadlineNanos;
+        if (cancelRequested) {
+            deadline = TimerHeap.earlier(deadline == Parking.NO_DEADLINE ? TimerHeap.NONE : deadline, graceEnd);
+        }
         TimerHeap.Entry timer = null;
-        if (deadlineNanos != Parking.NO_DEADLINE) {
-            if (deadlineNanos - System.nanoTime() <= 0) {
+        if (deadline != Parking.NO_DEADLINE) {
+            if (deadline - System.nanoTime() <= 0) {
+                throwIfCancelled();
                 return false;
             }
-            timer = runtime.reactor.schedule(deadlineNanos, thread);
+            parkDeadline = deadline;
+            timer = runtime.reactor.schedule(deadline, this);
         }
+        // An interrupt that is not a cancellation is the JDK calls' business: cleared for the
+        // park (or park would return at once, forever) and restored after it.
+        boolean interrupted = Thread.interrupted();
+        Worker carrier = JdkHooks.currentCarrierThread() instanceof Worker w && w.scheduler == runtime.scheduler ? w : null;
         waitingOn = blocker;
+        if (carrier != null) {
+            carrier.parkingTask = this;
+        }
         try {
             LockSupport.park(blocker);
         } finally {
+            // park returned without yielding (a permit was there): still on the same carrier,
+            // and the marker must not outlive this park (a later yield is a yield).
+            if (carrier != null && carrier.parkingTask == this && JdkHooks.currentCarrierThread() == carrier) {
+                carrier.parkingTask = null;
+            }
             waitingOn = null;
+            parkDeadline = Parking.NO_DEADLINE;
+            timerWake = false;
             if (timer != null && timer.isScheduled()) {
                 runtime.reactor.cancel(timer);
+            }
+            if (interrupted) {
+                thread.interrupt();
             }
         }
         throwIfCancelled();
         return deadlineNanos == Parking.NO_DEADLINE || deadlineNanos - System.nanoTime() > 0;
     }
 
-    /** On this task's thread: throws if cancelled; an interrupt counts as a cancellation. */
+    /** On this task's thread: throws if cancelled, unless inside a nonCancellable grace. */
     void throwIfCancelled() {
-        if (!cancelRequested && thread.isInterrupted()) {
-            cancelRequested = true;
-        }
-        if (cancelRequested) {
+        if (cancelRequested && (!nonCancellable || graceEnd - System.nanoTime() <= 0)) {
             throw new CancellationException(this + " was cancelled");
+        }
+    }
+
+    /** Echo.nonCancellable on this task's thread. */
+    <R> R runNonCancellable(Duration grace, Callable<R> body) throws Exception {
+        boolean outer = nonCancellable;
+        long outerEnd = graceEnd;
+        long end = System.nanoTime() + Math.max(0, Parking.cappedNanos(grace));
+        nonCancellable = true;
+        graceEnd = outer ? TimerHeap.earlier(outerEnd, end) : end;
+        try {
+            return body.call();
+        } finally {
+            nonCancellable = outer;
+            graceEnd = outerEnd;
+        }
+    }
+
+    /** The timer of this task's park fired: mark the wake urgent, then unpark. Any thread. */
+    void wakeByTimer() {
+        timerWake = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Scheduler.execute on this task's carrier: was the wake in flight a timer's? Consumes it. */
+    boolean takeTimerWake() {
+        if (!timerWake) {
+            return false;
+        }
+        timerWake = false;
+        return true;
+    }
+
+    /** True while parked with a deadline: such a wait always ends, so it is never a deadlock. */
+    boolean isInTimedWait() {
+        return parkDeadline != Parking.NO_DEADLINE;
+    }
+
+    // VarHandle mechanics
+
+    private static final java.lang.invoke.VarHandle STARTED;
+
+    static {
+        try {
+            STARTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Task.class, "started", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 }

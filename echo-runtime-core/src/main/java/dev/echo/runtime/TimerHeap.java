@@ -38,6 +38,14 @@ final class TimerHeap {
      *  3. A stripe's nextDeadline == its heap[0].deadline, or NONE when empty; written under its
      *     lock, read without it (a volatile), so pollers can size their wait without locking.
      *
+     * Rounds. fireDue takes at most MAX_TAKE_PER_HOLD timers per stripe per lock hold, so no
+     * hold is long, and fires them outside the locks. Order across stripes survives the cut:
+     * if a stripe still has due timers after a round, every one of them comes after the last it
+     * gave, so the round fires only what sorts at or before the smallest such "last" (the
+     * cutoff) and carries the rest, already off their heaps, into the next round. A carried
+     * entry is due and about to fire; a cancel that finds it off its heap reports "already
+     * fired", which is what it is a moment later.
+     *
      * Rejected alternatives
      *  - A hashed wheel: O(1) insert, but a tick granularity (lateness up to one tick) and a
      *    thread or poll loop per tick; a heap gives exact deadlines and O(log n) with n = 100k
@@ -53,7 +61,7 @@ final class TimerHeap {
     static final class Entry {
         final long deadline;
         final long sequence;
-        /** A Thread to unpark, an EchoFuture to resolve, or a Runnable to run. */
+        /** A Task to wake (Task.wakeByTimer), an EchoFuture to resolve, or a Runnable to run. */
         final Object target;
         /** The heap this timer is in while scheduled. */
         final Stripe stripe;
@@ -85,6 +93,7 @@ final class TimerHeap {
 
         void fire() {
             switch (target) {
+                case Task<?> task -> task.wakeByTimer();
                 case Thread thread -> LockSupport.unpark(thread);
                 case EchoFuture<?> future -> future.settle(FutureState.RESOLVED, null, null);
                 default -> ((Runnable) target).run();
@@ -95,6 +104,8 @@ final class TimerHeap {
         void abandon() {
             if (target instanceof EchoFuture<?> future) {
                 future.settle(FutureState.CANCELLED, null, null);
+            } else if (target instanceof Task<?> task) {
+                LockSupport.unpark(task.thread);
             } else if (target instanceof Thread thread) {
                 LockSupport.unpark(thread);
             }
@@ -103,7 +114,7 @@ final class TimerHeap {
 
     /**
      * Set while the monitor or a dedicated loop thread fires timers: Scheduler.execute's
-     * external path reads it. Workers use {@link Worker#firingTimers}, a field, because their
+     * external path reads it. Workers use {@link Worker#submission}, a field, because their
      * path is the hot one.
      */
     private static final ThreadLocal<Boolean> FIRING_OUTSIDE_WORKERS = new ThreadLocal<>();
@@ -128,7 +139,7 @@ final class TimerHeap {
         }
     }
 
-    /** Schedules {@code target} (a Thread to unpark, an EchoFuture or a Runnable) at {@code deadline}. */
+    /** Schedules {@code target} (a Task or Thread to wake, an EchoFuture or a Runnable) at {@code deadline}. */
     Entry schedule(long deadline, Object target) {
         Stripe stripe = stripes[stripeIndexForCaller()];
         Entry entry = new Entry(deadline, sequence.getAndIncrement(), target, stripe);
@@ -156,58 +167,104 @@ final class TimerHeap {
         }
     }
 
-    /** Fires every timer whose deadline is at or before {@code now}; returns how many. */
+    /**
+     * Most timers one lock hold takes off a stripe: bounds the time a task scheduling into that
+     * stripe spins (100,000 due at once used to be moved in one hold of milliseconds).
+     * Settable only from inside the package: TimerHoldProbe measures it against "no bound".
+     */
+    static int MAX_TAKE_PER_HOLD = 256;
+
+    /**
+     * Fires every timer whose deadline is at or before {@code now}; returns how many. Takes
+     * them in rounds of at most {@link #MAX_TAKE_PER_HOLD} per stripe and lock hold (see
+     * Rounds in the overview), firing outside the locks.
+     */
     int fireDue(long now) {
         List<Entry> due = null;
-        int stripesTaken = 0;
-        for (Stripe stripe : stripes) {
-            if (!isDue(stripe.nextDeadline, now)) {
-                continue;
-            }
-            if (due == null) {
-                due = new ArrayList<>();
-            }
-            int before = due.size();
-            stripe.lock.lock();
-            try {
-                stripe.takeDue(now, due);
-            } finally {
-                stripe.lock.unlock();
-            }
-            if (due.size() > before) {
-                stripesTaken++;
-            }
-        }
-        if (due == null || due.isEmpty()) {
-            return 0;
-        }
-        if (stripesTaken > 1) {
-            due.sort((x, y) -> x.before(y) ? -1 : y.before(x) ? 1 : 0); // invariant 1
-        }
-        // The tasks these timers wake go to the global queue's urgent ring (Scheduler.execute).
-        Worker worker = Thread.currentThread() instanceof Worker w ? w : null;
-        if (worker != null) {
-            worker.firingTimers = true;
-        } else {
-            FIRING_OUTSIDE_WORKERS.set(Boolean.TRUE);
-        }
+        int fired = 0;
+        Worker worker = null;
+        int outer = 0;
         try {
-            for (Entry entry : due) {
-                try {
-                    entry.fire();
-                } catch (Throwable failure) {
-                    // A failing action must not lose the timers due with it.
-                    System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING, "a timer action threw", failure);
+            boolean truncatedAny;
+            do {
+                truncatedAny = false;
+                Entry cutoff = null;
+                int contributors = 0;
+                boolean carried = due != null && !due.isEmpty();
+                for (Stripe stripe : stripes) {
+                    if (!isDue(stripe.nextDeadline, now)) {
+                        continue;
+                    }
+                    if (due == null) {
+                        due = new ArrayList<>();
+                    }
+                    int before = due.size();
+                    boolean truncated;
+                    stripe.lock.lock();
+                    try {
+                        truncated = stripe.takeDue(now, due, MAX_TAKE_PER_HOLD);
+                    } finally {
+                        stripe.lock.unlock();
+                    }
+                    if (due.size() > before) {
+                        contributors++;
+                        if (truncated) {
+                            truncatedAny = true;
+                            Entry last = due.get(due.size() - 1);
+                            if (cutoff == null || last.before(cutoff)) {
+                                cutoff = last;
+                            }
+                        }
+                    }
+                }
+                if (due == null || due.isEmpty()) {
+                    break;
+                }
+                if (contributors > 1 || carried) {
+                    due.sort((x, y) -> x.before(y) ? -1 : y.before(x) ? 1 : 0); // invariant 1
+                }
+                int n = due.size();
+                if (cutoff != null) {
+                    n = 0;
+                    while (n < due.size() && !cutoff.before(due.get(n))) {
+                        n++; // entries after the cutoff wait: an earlier one may still be in a heap
+                    }
+                }
+                if (worker == null && fired == 0) {
+                    // The tasks these timers wake go to the global queue's urgent ring (Scheduler.execute).
+                    worker = Thread.currentThread() instanceof Worker w ? w : null;
+                    if (worker != null) {
+                        outer = worker.submission;
+                        worker.submission = outer | Worker.SUBMIT_URGENT;
+                    } else {
+                        FIRING_OUTSIDE_WORKERS.set(Boolean.TRUE);
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    fireOne(due.get(i));
+                }
+                fired += n;
+                due.subList(0, n).clear();
+            } while (truncatedAny || !due.isEmpty());
+        } finally {
+            if (fired > 0) {
+                if (worker != null) {
+                    worker.submission = outer;
+                } else {
+                    FIRING_OUTSIDE_WORKERS.remove();
                 }
             }
-        } finally {
-            if (worker != null) {
-                worker.firingTimers = false;
-            } else {
-                FIRING_OUTSIDE_WORKERS.remove();
-            }
         }
-        return due.size();
+        return fired;
+    }
+
+    private static void fireOne(Entry entry) {
+        try {
+            entry.fire();
+        } catch (Throwable failure) {
+            // A failing action must not lose the timers due with it.
+            System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING, "a timer action threw", failure);
+        }
     }
 
     /** Removes every timer (runtime closed): timer futures end CANCELLED, parked waiters wake. */
@@ -222,7 +279,12 @@ final class TimerHeap {
             }
         }
         for (Entry entry : all) {
-            entry.abandon();
+            try {
+                entry.abandon();
+            } catch (Throwable failure) {
+                // One failing callback must not leave the remaining timer futures pending.
+                System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING, "abandoning a timer threw", failure);
+            }
         }
         return all.size();
     }
@@ -323,13 +385,23 @@ final class TimerHeap {
             publishNext();
         }
 
-        /** Under lock: moves every timer due at {@code now} into {@code due}, earliest first. */
-        void takeDue(long now, List<Entry> due) {
+        /**
+         * Under lock: moves up to {@code max} timers due at {@code now} into {@code due},
+         * earliest first. Returns true if due timers remain (the take was cut short).
+         */
+        boolean takeDue(long now, List<Entry> due, int max) {
+            int taken = 0;
             while (size > 0 && heap[0].deadline - now <= 0) {
+                if (taken == max) {
+                    publishNext();
+                    return true;
+                }
                 due.add(heap[0]);
                 removeAt(0);
+                taken++;
             }
             publishNext();
+            return false;
         }
 
         /** Under lock: moves every timer into {@code all}, in no particular order. */

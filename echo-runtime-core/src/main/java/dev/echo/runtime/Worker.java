@@ -12,19 +12,63 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Worker extends Thread {
 
+    /*
+     * Implementation overview
+     * =======================
+     *
+     * Ownership. Everything without a note belongs to this worker's OS thread: the worker
+     * itself and the tasks it carries, which run on the same thread (a virtual thread's code
+     * runs on its carrier), so Scheduler.execute called from a carried task may read and write
+     * them without ordering. Three fields are written by other threads, and only these:
+     * handedOver / handedOverSpinning (wakeP, handOff) and stopWake (Scheduler.stop).
+     *
+     * Submission intent (the SUBMIT_* bits of `submission`). Where a continuation goes depends
+     * on why it is submitted, which only the code around the call knows:
+     *   SUBMIT_TAIL    a spawn (Task start), or a joiner woken by a task that is ending: tail
+     *                  of the local queue (spawn order is run order; a fan-out/join loop runs
+     *                  the siblings before the joiner);
+     *   SUBMIT_URGENT  a task woken by its due timer: the global queue's urgent ring;
+     *   SUBMIT_NO_WAKE the poller firing or handling I/O without a P: it takes a P itself next,
+     *                  so the submission does not wakeP (Worker.acquireProcessor);
+     *   none           a wake-up by a running task (a channel hand-off): the run-next slot.
+     * A submission of the running continuation itself is a Thread.yield (tail) unless
+     * parkingTask is set: then it is a wake-up that landed while the task was parking, routed
+     * as the waker meant it (Task.takeTimerWake: urgent; otherwise run-next).
+     *
+     * Hand-over protocol (a parked worker receives a P)
+     *  1. wakeP / handOff pop this worker off the idle stack under the scheduler's lock; from
+     *     then on a P *will* be handed to it.
+     *  2. Outside the lock they write handedOverSpinning, then handedOver (volatile), then
+     *     unpark. awaitHandOver re-reads handedOver after every return from park.
+     *  3. Scheduler.stop sets stopWake only on workers still on the idle stack. A popped
+     *     worker ignores `stopping` and waits for its P (step 1's promise); it then finds the
+     *     scheduler stopping in findRunnable and releases the P properly. (Returning early
+     *     stranded the P: SPINNING forever, the spinning count never decremented.)
+     */
+
+    static final int SUBMIT_TAIL = 1;
+    static final int SUBMIT_URGENT = 2;
+    static final int SUBMIT_NO_WAKE = 4;
+
     final Scheduler scheduler;
     /** The P this worker holds, or null. Owner-only. */
     Processor processor;
     /** The continuation running now; execute() compares against it to recognise a yield. */
     Runnable running;
-    /** True while this worker starts a task (Task.start): the new task goes to the tail. */
-    boolean spawning;
-    /** True while a task on this worker settles its future as it ends: joiners go to the tail. */
-    boolean wakingFromFinishedTask;
-    /** True while this worker fires due timers (TimerHeap.fireDue): their tasks go urgent. */
-    boolean firingTimers;
-    /** True while this worker polls the Reactor holding no P: wake-ups it causes are deferred. */
-    boolean pollingWithoutProcessor;
+    /**
+     * Why this thread submits continuations right now: a set of the SUBMIT_* bits, set by the
+     * code around the call (spawning, a task ending, firing timers, polling without a P) and
+     * restored after it. Scheduler.execute routes by it; 0 is a plain wake-up by a running task.
+     * Owner-only (the tasks this worker carries run on this same OS thread).
+     */
+    int submission;
+    /**
+     * The task carried now that has entered Task.park and not yet come back: a submission of
+     * the running continuation while it is set is a wake-up that landed while the task was
+     * still parking (the JDK hands it over when the yield completes), not a Thread.yield.
+     * Written by that task on this thread; cleared when its continuation returns.
+     */
+    Task<?> parkingTask;
     private boolean isSpinning;
     private int turn;
     private int seed;
@@ -74,6 +118,7 @@ final class Worker extends Thread {
             System.getLogger("dev.echo.runtime").log(System.Logger.Level.ERROR, "continuation threw", t);
         } finally {
             running = null;
+            parkingTask = null;
         }
     }
 
@@ -115,6 +160,10 @@ final class Worker extends Thread {
     private Runnable findLocalOrGlobal(Processor p) {
         Scheduler s = scheduler;
         Runnable task;
+        // Step 0: due timers first, every turn: what they wake goes ahead of queued work, and a
+        // timer must not wait for the monitor while every processor stays busy (the step-1
+        // branch below returns before step 5 whenever the global queue is not empty).
+        s.reactor.fireDueTimers();
         if (++turn % Scheduler.GLOBAL_QUEUE_INTERVAL == 0) {
             if (s.processorCount > 1 && (task = s.global.poll()) != null) {
                 p.countGlobalTake();
@@ -239,11 +288,12 @@ final class Worker extends Thread {
                 return p;
             }
             if (s.reactor.tryBecomePoller()) {
-                pollingWithoutProcessor = true;
+                int outer = submission;
+                submission = outer | SUBMIT_NO_WAKE;
                 try {
                     s.reactor.poll(TimerHeap.NONE);
                 } finally {
-                    pollingWithoutProcessor = false;
+                    submission = outer;
                     s.reactor.stopPolling();
                 }
                 if (!s.global.isEmpty()) {
@@ -311,13 +361,16 @@ final class Worker extends Thread {
         LockSupport.unpark(this);
     }
 
-    /** Parks until handOver() (true) or a stop (false). */
+    /**
+     * Parks until handOver() (true) or a stop while still on the idle stack (false): hand-over
+     * protocol step 3. A worker popped by wakeP / handOff waits for the P it was promised.
+     */
     boolean awaitHandOver(Scheduler s) {
         while (true) {
             if (handedOver != null) {
                 return true;
             }
-            if (stopWake || s.isStopping()) {
+            if (stopWake) {
                 return false;
             }
             LockSupport.park(s);

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * block() detects "all tasks are asleep" (Go's deadlock), and never reports a task that a timer,
- * a plain thread or the JDK can still wake.
+ * With deadlock detection on (a declared closed world), block() detects "all tasks are asleep"
+ * (Go's deadlock), and never reports a task that a timer, a plain thread, the event loop or the
+ * JDK can still wake; with it off (the default) it never reports, whatever outside threads do.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeadlockDetectionTest {
 
     private static EchoRuntime runtime(int processors, String label) {
+        return EchoRuntime.builder().processors(processors).name(Tests.uniqueName(label))
+                .shutdownGrace(Duration.ofMillis(200)).deadlockDetection(true).build();
+    }
+
+    /** A runtime with the defaults: deadlock detection off. */
+    private static EchoRuntime defaultRuntime(int processors, String label) {
         return EchoRuntime.builder().processors(processors).name(Tests.uniqueName(label))
                 .shutdownGrace(Duration.ofMillis(200)).build();
     }
@@ -317,9 +325,9 @@ class DeadlockDetectionTest {
     }
 
     @Test
-    void deadlockDetectionCanBeTurnedOff() throws Exception {
+    void deadlockDetectionIsOffByDefault() throws Exception {
         try (EchoRuntime runtime = EchoRuntime.builder().processors(1).name(Tests.uniqueName("dloff"))
-                .shutdownGrace(Duration.ofMillis(200)).deadlockDetection(false).build()) {
+                .shutdownGrace(Duration.ofMillis(200)).build()) {
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             Thread blocked = new Thread(() -> thrown.set(catchThrowable(() -> runtime.block(() -> {
                 Task<?> main = Echo.currentTask();
@@ -331,6 +339,111 @@ class DeadlockDetectionTest {
             assertThat(blocked.isAlive()).as("still waiting: no DeadlockException").isTrue();
             assertThat(thrown.get()).isNull();
         } // close cancels main: block() then ends with a CancellationException
+    }
+
+    // ## The open world (detection off, the default): outside threads act later ##
+
+    @Test
+    void byDefaultMainWaitingOnAChannelAPlainThreadSendsToAfterASleepIsNotADeadlock() throws Exception {
+        try (EchoRuntime runtime = defaultRuntime(1, "owplain")) {
+            dev.echo.runtime.chan.Channel<Integer> ch = dev.echo.runtime.chan.Channel.unbuffered();
+            Thread plain = delayed(Duration.ofMillis(300), () -> ch.send(42));
+            int got = runtime.block(ch::receive);
+            assertThat(got).isEqualTo(42);
+            plain.join();
+        }
+    }
+
+    @Test
+    void byDefaultMainWaitingOnAChannelAVirtualThreadStartedInATaskSendsToIsNotADeadlock() {
+        try (EchoRuntime runtime = defaultRuntime(1, "owvt")) {
+            int got = runtime.block(() -> {
+                dev.echo.runtime.chan.Channel<Integer> ch = dev.echo.runtime.chan.Channel.unbuffered();
+                // Carried by Echo (a virtual thread inherits its creator's scheduler), but no task.
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    ch.send(7);
+                });
+                return ch.receive();
+            });
+            assertThat(got).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void byDefaultMainCancelledByAnotherThreadLaterEndsCancelledNotDeadlocked() throws Exception {
+        try (EchoRuntime runtime = defaultRuntime(2, "owcancel")) {
+            AtomicReference<Task<?>> main = new AtomicReference<>();
+            Thread canceller = new Thread(() -> {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> main.get() != null);
+                LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+                main.get().cancel();
+            });
+            canceller.start();
+            Throwable thrown = catchThrowable(() -> runtime.block(() -> {
+                main.set(Echo.currentTask());
+                return dev.echo.runtime.chan.Channel.<Integer>unbuffered().receive();
+            }));
+            assertThat(thrown).isInstanceOf(java.util.concurrent.CancellationException.class);
+            canceller.join();
+        }
+    }
+
+    @Test
+    void byDefaultMainWaitingWhileAnotherThreadClosesTheRuntimeEndsCancelledNotDeadlocked() throws Exception {
+        EchoRuntime runtime = defaultRuntime(2, "owclose");
+        Thread closer = delayed(Duration.ofMillis(300), runtime::close);
+        Throwable thrown = catchThrowable(() -> runtime.block(() -> dev.echo.runtime.chan.Channel.<Integer>unbuffered().receive()));
+        assertThat(thrown).isInstanceOf(java.util.concurrent.CancellationException.class);
+        closer.join();
+        assertThat(runtime.isClosed()).isTrue();
+    }
+
+    // ## Waits that are never part of a report, even in a closed world ##
+
+    @Test
+    void mainWaitingOnAChannelANettyTaskOnTheRuntimesLoopWillFeedIsNotADeadlock() {
+        try (EchoRuntime runtime = runtime(1, "nodlloop")) {
+            dev.echo.runtime.chan.Channel<Integer> ch = dev.echo.runtime.chan.Channel.buffered(1);
+            runtime.eventLoop().schedule(() -> ch.trySend(5), 300, TimeUnit.MILLISECONDS);
+            int got = runtime.block(ch::receive);
+            assertThat(got).isEqualTo(5);
+        }
+    }
+
+    /**
+     * Many short timed waits: timers come due in batches, and while a batch is being fired
+     * (taken off the heap, not yet woken its tasks) the runtime looks quiescent with no timer
+     * pending. A task parked with a deadline can always wake, so that is never a deadlock.
+     */
+    @Test
+    void tasksInShortTimedWaitsWhileTheirTimersFireAreNotADeadlock() {
+        for (int round = 0; round < 5; round++) {
+            try (EchoRuntime runtime = runtime(2, "nodltimed")) {
+                int done = runtime.block(() -> {
+                    List<Task<Integer>> waiters = new ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        waiters.add(Echo.spawn(() -> {
+                            dev.echo.runtime.chan.Channel<Integer> nobody = dev.echo.runtime.chan.Channel.unbuffered();
+                            for (int j = 0; j < 20; j++) {
+                                nobody.receive(Duration.ofMillis(1));
+                            }
+                            return 1;
+                        }));
+                    }
+                    int sum = 0;
+                    for (Task<Integer> t : waiters) {
+                        sum += t.join();
+                    }
+                    return sum;
+                });
+                assertThat(done).isEqualTo(500);
+            }
+        }
     }
 
     private static Thread delayed(Duration delay, Runnable action) {

@@ -570,6 +570,67 @@ class EchoFutureTest {
     }
 
     @Test
+    void anyCancelsTheLosersOnceOneResolves() {
+        Promise<Integer> winner = new Promise<>();
+        Promise<Integer> loser = new Promise<>();
+        EchoFuture<Integer> any = EchoFuture.any(List.of(winner.future(), loser.future()));
+        winner.resolve(1);
+        assertThat(any.resultNow()).isEqualTo(1);
+        assertThat(loser.future().state()).isEqualTo(FutureState.CANCELLED);
+    }
+
+    @Test
+    void allFailsFastAndCancelsTheInputsStillPending() {
+        Promise<Integer> failing = new Promise<>();
+        Promise<Integer> pending = new Promise<>();
+        Promise<Integer> done = new Promise<>();
+        done.resolve(3);
+        EchoFuture<List<Integer>> all = EchoFuture.all(List.of(done.future(), failing.future(), pending.future()));
+        failing.reject(new IOException("boom"));
+        assertThat(all.state()).isEqualTo(FutureState.REJECTED);
+        assertThat(pending.future().state()).isEqualTo(FutureState.CANCELLED);
+        assertThat(done.future().state()).isEqualTo(FutureState.RESOLVED);
+    }
+
+    @Test
+    void cancellingTheResultOfAllOrAnyCancelsEveryInput() {
+        Promise<Integer> a = new Promise<>();
+        Promise<Integer> b = new Promise<>();
+        EchoFuture.all(List.of(a.future())).cancel();
+        EchoFuture.any(List.of(b.future())).cancel();
+        assertThat(a.future().state()).isEqualTo(FutureState.CANCELLED);
+        assertThat(b.future().state()).isEqualTo(FutureState.CANCELLED);
+    }
+
+    @Test
+    void aWakerRegisteredByPollCanBeUnregistered() {
+        Promise<Integer> promise = new Promise<>();
+        Waker waker = Waker.current();
+        assertThat(promise.future().poll(waker)).isInstanceOf(Poll.Pending.class);
+        assertThat(promise.future().waiterCount()).isEqualTo(1);
+        assertThat(promise.future().unregister(waker)).isTrue();
+        assertThat(promise.future().waiterCount()).isZero();
+        assertThat(promise.future().unregister(waker)).as("nothing left to remove").isFalse();
+    }
+
+    /** Polling costs O(1) however many others wait: no scan of every waiter per poll. */
+    @Test
+    void repeatedPollsWithTheSameWakerRegisterOnceAmongFewOthers() throws Exception {
+        Promise<Integer> promise = new Promise<>();
+        List<Thread> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = Thread.ofVirtual().unstarted(() -> { });
+            others.add(t);
+            promise.future().poll(Waker.of(t));
+        }
+        Waker mine = Waker.current();
+        for (int i = 0; i < 1_000; i++) {
+            promise.future().poll(mine);
+        }
+        assertThat(promise.future().waiterCount()).isEqualTo(4);
+    }
+
+    @Test
     void anyOfAnEmptyListIsIllegal() {
         assertThatThrownBy(() -> EchoFuture.any(List.of())).isInstanceOf(IllegalArgumentException.class);
     }

@@ -385,20 +385,43 @@ class SchedulerTest {
         return sum;
     }
 
+    /**
+     * Work submitted to an idle runtime is picked up through the submission protocol (the
+     * submitter's wakeP), never left for the monitor's lost-wake-up backstop: counted, not timed.
+     */
     @Test
     void anIdleRuntimeRunsNewWorkPromptly() throws Exception {
         try (EchoRuntime runtime = Tests.runtime(2, "wakeidle")) {
             runtime.spawn(() -> 1).join();
-            long worst = 0;
             for (int i = 0; i < 10; i++) {
                 await().atMost(Duration.ofSeconds(10)).until(() ->
                         runtime.stats().processors().stream().allMatch(p -> p.state().equals("idle")));
-                long start = System.nanoTime();
                 runtime.spawn(() -> 1).join();
-                worst = Math.max(worst, System.nanoTime() - start);
             }
-            assertThat(Duration.ofNanos(worst)).as("worst spawn+join latency on an idle runtime")
-                    .isLessThan(Duration.ofMillis(200));
+            assertThat(runtime.monitor.lostWakeUps).as("submissions only the monitor's backstop picked up").isZero();
+        }
+    }
+
+    /**
+     * A worker thread that cannot be started (no memory for another thread) must not wedge the
+     * runtime: its processor goes back to idle, the failure is counted and logged, and the
+     * queued work runs once a start succeeds.
+     */
+    @Test
+    void aWorkerThatFailsToStartLeavesNoProcessorStrandedAndTheWorkStillRuns() throws Exception {
+        try (EchoRuntime runtime = Tests.runtime(2, "startfail")) {
+            java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+            runtime.scheduler.workerStarter = worker -> {
+                if (attempts.incrementAndGet() == 1) {
+                    throw new OutOfMemoryError("unable to create native thread (simulated)");
+                }
+                worker.start();
+            };
+            Task<Integer> task = runtime.spawn(() -> 42);
+            assertThat(task.future().await(Duration.ofSeconds(20))).isEqualTo(42);
+            assertThat(runtime.scheduler.startFailures.get()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtime.scheduler.spinning.get() == 0
+                    && runtime.scheduler.idleProcessorCount() == 2);
         }
     }
 

@@ -40,8 +40,9 @@ class ShutdownTest {
 
     @Test
     void aRunningTaskThatFinishesWithinTheGracePeriodCompletesNormally() {
+        // An hour's grace: had close() waited for the whole grace, the test's timeout would end it.
         EchoRuntime runtime = EchoRuntime.builder().processors(2).name(Tests.uniqueName("grace"))
-                .shutdownGrace(Duration.ofSeconds(1)).build();
+                .shutdownGrace(Duration.ofHours(1)).build();
         Promise<Void> started = new Promise<>();
         Task<String> task = runtime.spawn(() -> {
             started.resolve(null);
@@ -49,12 +50,9 @@ class ShutdownTest {
             return "finished";
         });
         started.future().await();
-        long start = System.nanoTime();
         runtime.close();
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(task.future().state()).isEqualTo(FutureState.RESOLVED);
         assertThat(task.join()).isEqualTo("finished");
-        assertThat(took).as("close waited only for the task, not the whole grace").isLessThan(Duration.ofMillis(900));
     }
 
     @Test
@@ -79,7 +77,7 @@ class ShutdownTest {
         assertThat(parked.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(sleeping.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(jdkSleeping.status()).isEqualTo(TaskStatus.CANCELLED);
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(Duration.ofSeconds(5));
+        assertThat(took).as("the grace was given").isGreaterThanOrEqualTo(Duration.ofMillis(200));
         assertThat(never.future().waiterCount()).isZero();
         assertThat(runtime.stats().tasksCancelled()).isEqualTo(3);
         assertThat(runtime.stats().timersPending()).isZero();
@@ -210,10 +208,8 @@ class ShutdownTest {
         EchoRuntime runtime = Tests.runtime(2, "idempotent");
         runtime.spawn(() -> 1).join();
         runtime.close();
-        long start = System.nanoTime();
         runtime.close();
         runtime.close(Duration.ZERO);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         assertThat(runtime.isClosed()).isTrue();
         assertThat(Tests.threadsOf(runtime.name())).isEmpty();
     }
@@ -288,18 +284,15 @@ class ShutdownTest {
     }
 
     /**
-     * A timer future asked for after close can never fire (no worker, no monitor). It must not be
-     * a silent hang: either the request is rejected or the future still settles.
+     * A timer future asked for after close could never fire (no worker, no monitor): the
+     * request is rejected, naming the runtime, rather than a future that hangs.
      */
     @Test
-    void aTimerRequestedAfterCloseIsRejectedOrStillFires() {
+    void aTimerRequestedAfterCloseIsRejected() {
         EchoRuntime runtime = Tests.runtime(1, "timerafterclose");
         runtime.close();
-        Throwable thrown = catchThrowable(() -> runtime.timer(Duration.ofMillis(10)).await(Duration.ofSeconds(2)));
-        assertThat(thrown).as("timer() after close").satisfiesAnyOf(
-                t -> assertThat(t).isNull(),
-                t -> assertThat(t).isInstanceOf(RejectedExecutionException.class));
-        assertThat(thrown).isNotInstanceOf(TimeoutException.class);
+        assertThat(catchThrowable(() -> runtime.timer(Duration.ofMillis(10))))
+                .isInstanceOf(RejectedExecutionException.class).hasMessageContaining(runtime.name());
     }
 
     /**
@@ -311,14 +304,17 @@ class ShutdownTest {
         EchoRuntime runtime = EchoRuntime.builder().processors(1).name(Tests.uniqueName("stubborn"))
                 .shutdownGrace(Duration.ofMillis(100)).build();
         AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean release = new AtomicBoolean();
         Task<Void> stubborn = runtime.spawn(() -> {
             started.set(true);
-            Tests.busyWait(Duration.ofMillis(1500));
+            while (!release.get()) {
+                Thread.onSpinWait(); // never suspends: cancellation cannot reach it
+            }
         });
         await().atMost(Duration.ofSeconds(10)).untilTrue(started);
-        long start = System.nanoTime();
         runtime.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1400));
+        assertThat(stubborn.future().isDone()).as("close returned while the loop still ran").isFalse();
+        release.set(true);
         await().atMost(Duration.ofSeconds(10)).until(() -> stubborn.future().isDone());
         assertThat(stubborn.status()).isEqualTo(TaskStatus.CANCELLED);
         await().atMost(Duration.ofSeconds(10)).until(() -> Tests.threadsOf(runtime.name()).isEmpty());

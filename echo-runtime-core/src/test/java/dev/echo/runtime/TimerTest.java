@@ -168,7 +168,8 @@ class TimerTest {
             for (int i = 0; i < n; i++) {
                 runtime.timer(Duration.ofMillis(200 + random.nextInt(300))).whenComplete((v, e) -> fired.incrementAndGet());
             }
-            assertThat(runtime.stats().timersPending()).isGreaterThan(n / 2);
+            // However long the creation took (a loaded box), every timer is either pending or fired.
+            assertThat(runtime.stats().timersPending() + fired.get()).isEqualTo(n);
             assertThat(Tests.threadBean().getThreadCount()).as("no thread per timer").isLessThan(threadsBefore + 20);
             await().atMost(Duration.ofSeconds(20)).until(() -> fired.get() == n);
             assertThat(runtime.stats().timersPending()).isZero();
@@ -221,29 +222,188 @@ class TimerTest {
     }
 
     /**
-     * Timer futures settle on whichever thread fires the timers (a worker or the monitor). A
-     * callback that throws must not lose the other timers due in the same batch, nor stop the
-     * runtime from firing later timers.
+     * A timer action that throws (the fire loop's own guard) must not lose the timers due with
+     * it, nor stop later timers from firing.
      */
     @Test
-    void aThrowingTimerCallbackDoesNotLoseOtherTimers() throws Exception {
-        try (EchoRuntime runtime = Tests.runtime(1, "badtimercallback")) {
-            EchoFuture<Void> bad = runtime.timer(Duration.ofMillis(20));
-            bad.whenComplete((v, e) -> {
-                throw new IllegalStateException("a bad timer callback");
+    void aThrowingTimerActionDoesNotLoseTheTimersDueWithIt() throws Exception {
+        try (EchoRuntime runtime = Tests.runtime(1, "badtimeraction")) {
+            long due = System.nanoTime() + Duration.ofMillis(20).toNanos();
+            AtomicInteger thrown = new AtomicInteger();
+            runtime.reactor.schedule(due, (Runnable) () -> {
+                thrown.incrementAndGet();
+                throw new IllegalStateException("a bad timer action");
             });
-            EchoFuture<Void> sameBatch = runtime.timer(Duration.ofMillis(20));
-            try {
-                sameBatch.await(Duration.ofSeconds(3));
-            } catch (TimeoutException e) {
-                throw new AssertionError("a timer due together with one whose callback threw never fired", e);
-            }
-            EchoFuture<Void> later = runtime.timer(Duration.ofMillis(20));
-            later.await(Duration.ofSeconds(3));
+            EchoFuture<Void> sameBatch = new EchoFuture<>(null);
+            runtime.reactor.schedule(due, sameBatch);
+            sameBatch.await(Duration.ofSeconds(10));
+            assertThat(thrown.get()).as("the throwing action ran").isEqualTo(1);
             assertThat(runtime.spawn(() -> {
                 Echo.sleep(Duration.ofMillis(20));
                 return "slept";
-            }).future().await(Duration.ofSeconds(3))).isEqualTo("slept");
+            }).future().await(Duration.ofSeconds(10))).isEqualTo("slept");
+        }
+    }
+
+    /**
+     * User callbacks on a timer future run in a task of the runtime, never on the thread that
+     * fires timers: one that throws loses no other callback, and none runs on a scheduler thread.
+     */
+    @Test
+    void timerCallbacksRunInATaskAndAThrowingOneLosesNoOther() throws Exception {
+        try (EchoRuntime runtime = Tests.runtime(1, "timercallbacktask")) {
+            EchoFuture<Void> timer = runtime.timer(Duration.ofMillis(20));
+            List<String> seen = Collections.synchronizedList(new ArrayList<>());
+            timer.whenComplete((v, e) -> {
+                seen.add("first in task: " + Echo.inTask());
+                throw new IllegalStateException("a bad timer callback");
+            });
+            Promise<Void> second = new Promise<>();
+            timer.whenComplete((v, e) -> {
+                seen.add("second in task: " + Echo.inTask());
+                second.resolve(null);
+            });
+            second.future().await(Duration.ofSeconds(10));
+            assertThat(seen).containsExactly("first in task: true", "second in task: true");
+        }
+    }
+
+    /**
+     * A callback that blocks (here: sleeps) on a timer future must not hold up the timers due
+     * in the same batch: it used to run inside the fire loop, before the next timer's wake-up.
+     */
+    @Test
+    void aBlockingTimerCallbackDoesNotDelayTheTimersDueWithIt() throws Exception {
+        try (EchoRuntime runtime = Tests.runtime(1, "blockingcallback")) {
+            long due = System.nanoTime() + Duration.ofMillis(30).toNanos();
+            EchoFuture<Void> first = new EchoFuture<>(null);
+            first.runCallbacksOn(callbacks -> runtime.spawn(callbacks));
+            EchoFuture<Void> second = new EchoFuture<>(null);
+            AtomicInteger callbackDone = new AtomicInteger();
+            first.whenComplete((v, e) -> {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+                callbackDone.incrementAndGet();
+            });
+            runtime.reactor.schedule(due, first);
+            runtime.reactor.schedule(due, second); // same deadline, fires right after first
+            second.await(Duration.ofSeconds(10));
+            assertThat(callbackDone.get()).as("the second timer fired before the first's callback finished").isZero();
+        }
+    }
+
+    /**
+     * The idiom {@code any(List.of(work, runtime.timer(1h)))} must leave no timer pending once
+     * the work wins: any() cancels the losers.
+     */
+    @Test
+    void anyOfWorkAndALongTimerLeavesNoTimerBehind() {
+        try (EchoRuntime runtime = Tests.runtime(2, "anytimer")) {
+            int calls = 100_000;
+            long sum = runtime.block(() -> {
+                long total = 0;
+                for (int i = 0; i < calls; i++) {
+                    int n = i;
+                    EchoFuture<Integer> work = Echo.spawn(() -> n).future();
+                    EchoFuture<Void> timeout = Echo.delay(Duration.ofHours(1));
+                    total += (Integer) EchoFuture.<Object>any(List.<EchoFuture<?>>of(work, timeout)).await();
+                }
+                return total;
+            });
+            assertThat(sum).isEqualTo((long) calls * (calls - 1) / 2);
+            assertThat(runtime.stats().timersPending()).as("timers left pending by %d calls", calls).isZero();
+        }
+    }
+
+    /**
+     * Every processor busy with local work and the global queue never empty (a plain thread
+     * keeps submitting): timers must still be fired by the workers at their scheduling turns,
+     * not left to the monitor's 1-20 ms backstop (Go checks timers in every findRunnable).
+     */
+    @Test
+    void timersAreFiredByBusyWorkersNotLeftToTheMonitor() throws Exception {
+        try (EchoRuntime runtime = Tests.runtime(2, "busytimers")) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread feeder = new Thread(() -> {
+                while (!stop.get()) {
+                    runtime.spawn(() -> { });
+                    LockSupport.parkNanos(50_000);
+                }
+            });
+            int sleeps = 200;
+            int fired = runtime.block(() -> {
+                List<Task<Void>> spinners = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    spinners.add(Echo.spawn(() -> {
+                        while (!stop.get()) {
+                            Tests.busyWait(Duration.ofNanos(20_000));
+                            Echo.yieldNow();
+                        }
+                    }));
+                }
+                feeder.start();
+                Task<Integer> sleeper = Echo.spawn(() -> {
+                    for (int i = 0; i < sleeps; i++) {
+                        Echo.sleep(Duration.ofMillis(1));
+                    }
+                    return sleeps;
+                });
+                int n = sleeper.join();
+                stop.set(true);
+                for (Task<Void> t : spinners) {
+                    t.join();
+                }
+                return n;
+            });
+            feeder.join();
+            long byMonitor = runtime.reactor.monitorTimerFires.sum();
+            assertThat(fired).isEqualTo(sleeps);
+            assertThat(byMonitor).as("of %d sleeps' timers, fired by the monitor", sleeps).isLessThan(sleeps / 2);
+        }
+    }
+
+    /**
+     * Sleepers whose timers fire together run before a long queue of tasks that have not run
+     * yet (InjectQueue's urgent ring), not behind it: one processor, so the queue is FIFO and
+     * the count of queued tasks already run when a sleeper wakes is a deterministic measure.
+     * It failed in the full suite before the submission intent (issue 10, item 4): under load a
+     * sleeper's timer could fire while the sleeper was still parking, and that wake-up was
+     * treated as a yield, to the tail of the global queue.
+     */
+    @Test
+    void sleepersWokenTogetherRunAheadOfALongQueueOfNewTasks() {
+        try (EchoRuntime runtime = Tests.runtime(1, "urgentwake")) {
+            int sleepers = 1_000;
+            int queued = 50_000;
+            AtomicInteger ran = new AtomicInteger();
+            int worst = runtime.block(() -> {
+                List<Task<Integer>> woken = new ArrayList<>(sleepers);
+                for (int i = 0; i < sleepers; i++) {
+                    woken.add(Echo.spawn(() -> {
+                        Echo.sleep(Duration.ofMillis(1));
+                        return ran.get();
+                    }));
+                }
+                List<Task<Void>> rest = new ArrayList<>(queued);
+                for (int i = 0; i < queued; i++) {
+                    rest.add(Echo.spawn(() -> {
+                        ran.incrementAndGet();
+                    }));
+                }
+                int latest = 0;
+                for (Task<Integer> t : woken) {
+                    latest = Math.max(latest, t.join());
+                }
+                for (Task<Void> t : rest) {
+                    t.join();
+                }
+                return latest;
+            });
+            assertThat(ran.get()).isEqualTo(queued);
+            assertThat(worst).as("queued tasks run before the last sleeper resumed").isLessThan(queued / 2);
         }
     }
 }

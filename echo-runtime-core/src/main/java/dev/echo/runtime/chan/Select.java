@@ -1,6 +1,7 @@
 package dev.echo.runtime.chan;
 
 import dev.echo.runtime.Parking;
+import dev.echo.runtime.WaitTarget;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -217,7 +218,9 @@ public final class Select<R> {
      * Waits until one case can proceed, performs it, and returns what its handler returns (or
      * the default's or timeout's handler's).
      *
-     * @throws IllegalStateException if the select has no send or receive case
+     * <p>With no send or receive case it behaves as Go's: runs the default, or waits out the
+     * timeout, or (with neither) waits until the task is cancelled.
+     *
      * @throws ChannelClosedException if the chosen case is a send to a closed channel, or an
      *         {@link #onReceive} case on a closed and drained channel
      * @throws java.util.concurrent.CancellationException if the task is cancelled (the plain
@@ -241,8 +244,7 @@ public final class Select<R> {
     R run(long deadline, boolean mayWait) {
         int n = size;
         if (n == 0) {
-            throw new IllegalStateException(
-                    "select has no case: add onReceive, onReceiveOrClosed or onSend before run()");
+            return runWithoutCases(deadline, mayWait);
         }
         for (int i = 0; i < n; i++) {
             channels[i].noteCaller();
@@ -285,6 +287,34 @@ public final class Select<R> {
         WaitNode node = waiter.node(winner);
         return fire(winner, node.closed ? Channel.CLOSED : node.item);
     }
+
+    /**
+     * Go's select with no channel case: the default runs at once; with only a timeout, the
+     * timeout is waited out; with neither ({@code select {}}) the caller waits until it is
+     * cancelled. Go loops that disable every case as channels finish rely on this.
+     */
+    private R runWithoutCases(long deadline, boolean mayWait) {
+        if (!mayWait) {
+            return defaultHandler != null ? defaultHandler.get() : timeoutHandler.get();
+        }
+        while (Parking.park(NO_CASES, deadline)) {
+            // Nothing can wake it but its deadline or a cancellation (which park throws).
+        }
+        return timeoutHandler.get();
+    }
+
+    /** What a select with no channel case waits on. */
+    private static final WaitTarget NO_CASES = new WaitTarget() {
+        @Override
+        public boolean wakeableFromOutside() {
+            return false;
+        }
+
+        @Override
+        public String describeWait() {
+            return "select with no cases";
+        }
+    };
 
     @Override
     public String toString() {

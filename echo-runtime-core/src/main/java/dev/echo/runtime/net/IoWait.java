@@ -51,12 +51,9 @@ final class IoWait implements WaitTarget {
         return true;
     }
 
-    /** The absolute deadline {@code nanos} from now (0 or less: none), saturating. */
+    /** The absolute deadline {@code nanos} (at most Parking.MAX_WAIT_NANOS; 0 or less: now) from now. */
     static long deadlineAfter(long nanos) {
-        if (nanos <= 0) {
-            return Parking.NO_DEADLINE;
-        }
-        long deadline = System.nanoTime() + nanos;
+        long deadline = System.nanoTime() + Math.max(0, nanos);
         return deadline == Parking.NO_DEADLINE ? deadline - 1 : deadline;
     }
 }

@@ -57,14 +57,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Errors</b>: a refused connect throws {@link java.net.ConnectException}; a reset or
  *       other socket error throws {@link IOException} at the call that sees it; any call after
  *       {@link #close} throws {@link SocketException} ("... is closed").</li>
- *   <li><b>Ownership</b>: a connection belongs to the task that last called it (connect or
- *       accept counts); if that task ends failed or cancelled, the connection is closed.</li>
+ *   <li><b>Ownership</b>: a connection belongs to the tasks that have used it (connect,
+ *       read, write; not accept): it is aborted when one of them ends failed or cancelled, and
+ *       closed when the last of them ends, so a task that forgets close() leaks nothing. Hand a
+ *       connection to another task before yours ends only once that task has used it
+ *       ({@code TaskUsers}).</li>
  * </ul>
  *
  * <p>One task may read while another writes; two tasks reading (or writing) at once is an
  * {@link IllegalStateException}.
  */
-public final class TcpConnection implements AutoCloseable, TaskOwned {
+public final class TcpConnection implements AutoCloseable, TaskUsers.Closable {
 
     /*
      * Implementation overview
@@ -128,7 +131,7 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
     static final long CLOSE_LINGER_MILLIS = 5_000;
 
     private final Channel channel;
-    private final OpenSockets sockets;
+    private final TaskUsers users = new TaskUsers(this);
     private final Inbound inbound = new Inbound();
     private final IoWait readWait = new IoWait("read from", this);
     private final IoWait writeWait = new IoWait("write to", this);
@@ -151,17 +154,11 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
     private Thread writer;
 
     /** Read timeout in nanoseconds, 0 for none; any thread. */
-    private volatile long readTimeoutNanos;
-    /** The last user (thread, and task if it is one); written by users, read by the sweep. */
-    private volatile Thread ownerThread;
-    private volatile Task<?> ownerTask;
-
+    private volatile long readTimeoutNanos = NO_READ_TIMEOUT;
     /** On the event loop, while the channel is initialised (before any event). */
-    TcpConnection(Channel channel, OpenSockets sockets) {
+    TcpConnection(Channel channel) {
         this.channel = channel;
-        this.sockets = sockets;
         channel.pipeline().addLast(inbound);
-        sockets.add(this);
     }
 
     /** The options of every connection (connect's and a listener's children). */
@@ -169,36 +166,46 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
 
     // ## Connecting ##
 
-    /** Connects from inside a task, on the task's runtime, with no timeout. */
+    /** Connects from inside a task, on the task's runtime, with no time limit. */
     public static TcpConnection connect(InetSocketAddress address) throws IOException {
-        return connect(Echo.runtime(), address, Duration.ZERO);
+        return connect(Echo.runtime(), address, Parking.NO_DEADLINE, null);
     }
 
-    /** Connects from inside a task, on the task's runtime; zero {@code timeout} means none. */
+    /** Connects from inside a task, on the task's runtime, waiting at most {@code timeout}. */
     public static TcpConnection connect(InetSocketAddress address, Duration timeout) throws IOException {
         return connect(Echo.runtime(), address, timeout);
     }
 
+    /** Connects on {@code runtime}'s event loop with no time limit; see {@link #connect(EchoRuntime, InetSocketAddress, Duration)}. */
+    public static TcpConnection connect(EchoRuntime runtime, InetSocketAddress address) throws IOException {
+        return connect(runtime, address, Parking.NO_DEADLINE, null);
+    }
+
     /**
      * Connects to {@code address} on {@code runtime}'s event loop, waiting at most
-     * {@code timeout} (zero: no limit). Works from a task (parks it) or a plain thread (blocks).
+     * {@code timeout} (Echo's rule for timeouts: zero or negative does not wait, so it fails
+     * unless the connection is made at once; no limit is the method without a timeout). Works
+     * from a task (parks it) or a plain thread (blocks).
      *
      * @throws java.net.ConnectException if the peer refuses
      * @throws SocketTimeoutException if not connected within {@code timeout}
      * @throws java.net.UnknownHostException if an unresolved address cannot be resolved
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if an argument is null
      */
     public static TcpConnection connect(EchoRuntime runtime, InetSocketAddress address, Duration timeout) throws IOException {
+        return connect(runtime, address, Parking.deadlineAfter(Objects.requireNonNull(timeout, "timeout")), timeout);
+    }
+
+    private static TcpConnection connect(EchoRuntime runtime, InetSocketAddress address, long deadline, Duration timeout)
+            throws IOException {
         Objects.requireNonNull(runtime, "runtime");
         InetSocketAddress target = resolve(address);
-        long timeoutNanos = checkTimeout(timeout, "timeout");
         AtomicReference<TcpConnection> created = new AtomicReference<>();
-        OpenSockets sockets = OpenSockets.of(runtime.eventLoop());
         Bootstrap bootstrap = new Bootstrap().group(runtime.eventLoop()).channel(runtime.transport().socketChannelType())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        created.set(new TcpConnection(ch, sockets));
+                        created.set(new TcpConnection(ch));
                     }
                 });
         bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -208,7 +215,7 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         IoWait wait = new IoWait("connect to", target);
         boolean done;
         try {
-            done = wait.await(connected, IoWait.deadlineAfter(timeoutNanos));
+            done = wait.await(connected, deadline);
         } catch (CancellationException e) {
             abandon(connected, created.get(), "the connecting task was cancelled");
             throw e;
@@ -243,35 +250,42 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         return new InetSocketAddress(InetAddress.getByName(address.getHostString()), address.getPort());
     }
 
-    static long checkTimeout(Duration timeout, String what) {
-        Objects.requireNonNull(timeout, what);
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException(what + " must not be negative, got " + timeout);
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     // ## Reading ##
 
     /**
      * Sets how long a {@link #read} waits for data before it throws
-     * {@link SocketTimeoutException}; zero (the default) waits indefinitely.
+     * {@link SocketTimeoutException}. Echo's rule for timeouts holds: zero or negative does not
+     * wait (a read with nothing received throws at once). By default, or after
+     * {@link #clearReadTimeout()}, reads wait without limit.
      *
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public TcpConnection readTimeout(Duration timeout) {
-        readTimeoutNanos = checkTimeout(timeout, "readTimeout");
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException beyond292Years) {
+            nanos = timeout.isNegative() ? 0 : Parking.MAX_WAIT_NANOS;
+        }
+        readTimeoutNanos = Math.max(0, Math.min(nanos, Parking.MAX_WAIT_NANOS));
         return this;
     }
 
-    /** The read timeout; zero for none. */
-    public Duration readTimeout() {
-        return Duration.ofNanos(readTimeoutNanos);
+    /** Reads wait without limit again (the default). */
+    public TcpConnection clearReadTimeout() {
+        readTimeoutNanos = NO_READ_TIMEOUT;
+        return this;
     }
+
+    /** The read timeout, or null when reads wait without limit. */
+    public Duration readTimeout() {
+        long nanos = readTimeoutNanos;
+        return nanos == NO_READ_TIMEOUT ? null : Duration.ofNanos(nanos);
+    }
+
+    /** readTimeoutNanos when reads wait without limit. */
+    private static final long NO_READ_TIMEOUT = -1;
 
     /** Reads into {@code buffer}; see {@link #read(byte[], int, int)}. */
     public int read(byte[] buffer) throws IOException {
@@ -311,7 +325,8 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
             ensureOpen();
             return 0;
         }
-        long deadline = IoWait.deadlineAfter(readTimeoutNanos);
+        long timeoutNanos = readTimeoutNanos;
+        long deadline = timeoutNanos == NO_READ_TIMEOUT ? Parking.NO_DEADLINE : IoWait.deadlineAfter(timeoutNanos);
         Thread self = Thread.currentThread();
         boolean timedOut = false;
         while (true) {
@@ -575,7 +590,7 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         } finally {
             lock.unlock();
         }
-        sockets.remove(this);
+        users.release();
         unpark(wakeReader);
         unpark(wakeWriter);
         return true;
@@ -611,18 +626,14 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         }
     }
 
-    @Override
-    public Task<?> owner() {
-        return ownerTask;
+    /** The calling task becomes one of the connection's users (TaskUsers). Cheap when it is. */
+    void claim() {
+        users.claim();
     }
 
-    /** The calling task becomes the owner (it is the last user). Cheap when it already is. */
-    void claim() {
-        Thread self = Thread.currentThread();
-        if (ownerThread != self) {
-            ownerThread = self;
-            ownerTask = Echo.inTask() ? Echo.currentTask() : null;
-        }
+    /** Tasks using the connection now (tests). */
+    int userCount() {
+        return users.size();
     }
 
     private void ensureOpen() throws SocketException {
@@ -721,7 +732,6 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             endInput(null);
-            sockets.remove(TcpConnection.this);
             if (ctx.executor().isShuttingDown()) {
                 markClosed(); // the runtime is closing: nobody will read the rest; release it
             }
@@ -730,8 +740,6 @@ public final class TcpConnection implements AutoCloseable, TaskOwned {
 
         @Override
         public void channelUnregistered(ChannelHandlerContext ctx) {
-            // Every closed channel ends here, also one that never became active (a failed connect).
-            sockets.remove(TcpConnection.this);
             ctx.fireChannelUnregistered();
         }
 

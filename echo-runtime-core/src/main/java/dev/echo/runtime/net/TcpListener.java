@@ -39,10 +39,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Connections the kernel has accepted wait in a bounded queue until a task accepts them; when
  * {@value #ACCEPT_QUEUE_HIGH} wait, the listener stops accepting from the kernel (its backlog then
  * holds further clients), so a burst of clients cannot exhaust memory. Like a connection, a
- * listener belongs to the task that used it last and is closed if that task fails or is
- * cancelled.
+ * listener belongs to the tasks that have used it (bind, accept): it is closed when one of them
+ * ends failed or cancelled, or the last of them ends ({@code TaskUsers}). A connection it
+ * accepts belongs to no task until a task reads or writes it.
  */
-public final class TcpListener implements AutoCloseable, TaskOwned {
+public final class TcpListener implements AutoCloseable, TaskUsers.Closable {
 
     /** Accepted connections waiting for accept() at which the listener pauses. */
     static final int ACCEPT_QUEUE_HIGH = 256;
@@ -51,7 +52,7 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
     static final int BACKLOG = 1024;
 
     private final Channel channel;
-    private final OpenSockets sockets;
+    private final TaskUsers users = new TaskUsers(this);
     private final InetSocketAddress localAddress;
     private final IoWait acceptWait = new IoWait("accept on", this);
 
@@ -63,12 +64,9 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
     /** Guarded by lock: autoRead of the server channel is off. */
     private boolean paused;
     private volatile boolean closed;
-    private volatile Thread ownerThread;
-    private volatile Task<?> ownerTask;
 
-    private TcpListener(Channel channel, OpenSockets sockets) {
+    private TcpListener(Channel channel) {
         this.channel = channel;
-        this.sockets = sockets;
         this.localAddress = (InetSocketAddress) channel.localAddress();
     }
 
@@ -86,7 +84,6 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
     public static TcpListener bind(EchoRuntime runtime, InetSocketAddress address) throws IOException {
         Objects.requireNonNull(runtime, "runtime");
         InetSocketAddress target = TcpConnection.resolve(address);
-        OpenSockets sockets = OpenSockets.of(runtime.eventLoop());
         Acceptor acceptor = new Acceptor();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(runtime.eventLoop())
@@ -100,7 +97,7 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel child) {
-                        acceptor.accepted(new TcpConnection(child, sockets));
+                        acceptor.accepted(new TcpConnection(child));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(target);
@@ -119,30 +116,33 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
             failure.initCause(cause);
             throw failure;
         }
-        TcpListener listener = new TcpListener(bound.channel(), sockets);
+        TcpListener listener = new TcpListener(bound.channel());
         acceptor.listener = listener;
-        sockets.add(listener);
-        listener.claim();
+        listener.users.claim();
         bound.channel().eventLoop().execute(acceptor::drainEarly);
         return listener;
     }
 
-    /** Waits for the next connection; see {@link #accept(Duration)}. */
+    /** Waits without limit for the next connection; see {@link #accept(Duration)}. */
     public TcpConnection accept() throws IOException {
-        return accept(Duration.ZERO);
+        return accept(Parking.NO_DEADLINE, null);
     }
 
     /**
-     * Waits at most {@code timeout} (zero: no limit) for the next connection and returns it; the
-     * calling task becomes its owner.
+     * Waits at most {@code timeout} for the next connection and returns it; the calling task
+     * becomes its owner. Echo's rule for timeouts: zero or negative does not wait (returns a
+     * connection already pending, or throws at once); no limit is {@link #accept()}.
      *
      * @throws SocketTimeoutException if none arrives in time
      * @throws SocketException if the listener is (or gets) closed
-     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
      */
     public TcpConnection accept(Duration timeout) throws IOException {
-        long deadline = IoWait.deadlineAfter(TcpConnection.checkTimeout(timeout, "timeout"));
-        claim();
+        return accept(Parking.deadlineAfter(Objects.requireNonNull(timeout, "timeout")), timeout);
+    }
+
+    private TcpConnection accept(long deadline, Duration timeout) throws IOException {
+        users.claim();
         Thread self = Thread.currentThread();
         boolean timedOut = false;
         while (true) {
@@ -161,7 +161,6 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
                         channel.config().setAutoRead(true);
                     }
                     wakeNextAcceptorLocked(); // more may be waiting for more acceptors
-                    next.claim();
                     return next;
                 }
                 if (!acceptors.contains(self)) {
@@ -231,7 +230,7 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
         } finally {
             lock.unlock();
         }
-        sockets.remove(this);
+        users.release();
         channel.close();
         for (TcpConnection connection : dropped) {
             connection.abort("its listener closed before it was accepted");
@@ -241,18 +240,7 @@ public final class TcpListener implements AutoCloseable, TaskOwned {
         }
     }
 
-    @Override
-    public Task<?> owner() {
-        return ownerTask;
-    }
 
-    private void claim() {
-        Thread self = Thread.currentThread();
-        if (ownerThread != self) {
-            ownerThread = self;
-            ownerTask = Echo.inTask() ? Echo.currentTask() : null;
-        }
-    }
 
     @Override
     public String toString() {

@@ -210,16 +210,21 @@ class EchoTaskChannelsTest {
     @Test
     void taskParkedOnAChannelOnlyTasksUseIsReportedAsDeadlocked() {
         try (EchoRuntime own = EchoRuntime.builder().processors(1).name("deadlock")
-                .shutdownGrace(Duration.ofMillis(100)).build()) {
+                .shutdownGrace(Duration.ofMillis(100)).deadlockDetection(true).build()) {
             assertThatThrownBy(() -> own.block(() -> Channel.<Integer>unbuffered().receive()))
                     .isInstanceOf(DeadlockException.class).hasMessageContaining("receive on Channel#");
         }
     }
 
+    /**
+     * The plain thread touches the channel only after its sleep, so nothing marks the channel
+     * "used from outside" while main waits: it is not reported because detection is off by
+     * default (no closed world declared), not because of any mark.
+     */
     @Test
     void taskParkedOnAChannelAPlainThreadUsesIsNotReportedAsDeadlocked() throws InterruptedException {
         Channel<Integer> ch = Channel.unbuffered();
-        ch.trySend(0);
+        assertThat(ch.wakeableFromOutside()).isFalse();
         Thread plain = Thread.ofPlatform().daemon().start(() -> {
             while (ch.waitingReceivers() == 0) {
                 Thread.onSpinWait();

@@ -327,7 +327,64 @@ class SelectTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has a timeout");
         assertThatThrownBy(() -> Select.create().onDefault(() -> 1).onDefault(() -> 2))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has a default");
-        assertThatThrownBy(() -> Select.create().onDefault(() -> 1).run())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("select has no case");
+    }
+
+    // ## Go's select without channel cases ##
+
+    @Test
+    void aSelectWithOnlyADefaultRunsTheDefault() {
+        assertThat(Select.<Integer>create().onDefault(() -> 1).run()).isEqualTo(1);
+    }
+
+    @Test
+    void aSelectWithOnlyATimeoutWaitsItOutThenRunsTheTimeoutHandler() {
+        long start = System.nanoTime();
+        assertThat(Select.<String>create().onTimeout(Duration.ofMillis(50), () -> "timed out").run()).isEqualTo("timed out");
+        assertThat(System.nanoTime() - start).as("waited the timeout out").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
+    @Test
+    void aSelectWithNoCaseAtAllWaitsUntilCancelled() throws Exception {
+        var started = TestThreads.virtual(() -> Select.create().run());
+        Thread.sleep(100);
+        assertThat(started.outcome()).as("select {} blocks").isNotDone();
+        started.thread().interrupt();
+        assertThat(started.thread().join(Duration.ofSeconds(5))).isTrue();
+        assertThat(started.outcome()).isCompletedExceptionally();
+    }
+
+    /** A Go loop that turns cases off as channels close: at the end only the default is left. */
+    @Test
+    void aGoLoopDisablingCasesAsChannelsFinishEndsInItsDefault() {
+        Channel<Integer> a = Channel.buffered(2);
+        Channel<Integer> b = Channel.buffered(2);
+        a.trySend(1);
+        b.trySend(2);
+        a.close();
+        b.close();
+        boolean aOpen = true;
+        boolean bOpen = true;
+        int sum = 0;
+        while (true) {
+            Select<Integer> select = Select.create();
+            if (aOpen) {
+                select.onReceiveOrClosed(a, r -> r instanceof Received.Value<Integer> v ? v.value() : -1);
+            }
+            if (bOpen) {
+                select.onReceiveOrClosed(b, r -> r instanceof Received.Value<Integer> v ? v.value() : -2);
+            }
+            int got = select.onDefault(() -> 0).run();
+            if (got == -1) {
+                aOpen = false;
+            } else if (got == -2) {
+                bOpen = false;
+            } else if (got == 0) {
+                break;
+            } else {
+                sum += got;
+            }
+        }
+        assertThat(sum).isEqualTo(3);
+        assertThat(aOpen || bOpen).isFalse();
     }
 }
