@@ -36,8 +36,8 @@ public class EchoRuntimeProperties implements Validator {
     /** How long shutdown lets running tasks finish before cancelling them (and again for the cancelled ones to stop). */
     private Duration shutdownTimeout = Duration.ofSeconds(5);
 
-    /** Whether EchoRuntime.block detects that every task is asleep forever. */
-    private boolean deadlockDetection = true;
+    /** Whether EchoRuntime.block reports every task asleep forever as a DeadlockException; only for a closed world, where nothing outside the runtime's tasks wakes them. */
+    private boolean deadlockDetection;
 
     /** Whether to register Echo as the applicationTaskExecutor (used by @Async, MVC async, WebSocket), replacing Boot's. */
     private boolean applicationTaskExecutor;

@@ -12,6 +12,7 @@ import dev.echo.runtime.Task;
 import dev.echo.runtime.chan.Channel;
 import dev.echo.runtime.reactive.ChannelFlux;
 import dev.echo.runtime.reactive.FutureMono;
+import dev.echo.runtime.reactive.PublisherChannel;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.ReactiveAdapter;
@@ -33,11 +34,18 @@ import org.springframework.core.ReactiveTypeDescriptor;
  *       <td>{@link ChannelFlux#consume}: drained on demand by a task; a cancel closes the channel</td></tr>
  * </table>
  *
- * <p>The other direction (a request body as one of these types) exists for {@link EchoFuture}
- * only; a Publisher cannot become a Task, and a Publisher-to-Channel bridge is not in
- * {@code dev.echo.runtime.reactive} yet.
+ * <p>The other direction (a request body declared as one of these types): a Publisher becomes an
+ * {@link EchoFuture} of its first value, or a {@link Channel} fed by {@link PublisherChannel} (the
+ * publisher's elements, requested as the handler receives them); it cannot become a Task.
  */
 public final class EchoReactiveTypes {
+
+    /**
+     * The buffer of a Channel made from a Publisher: none (a rendezvous), so the handler's channel
+     * holds nothing it has not received and demand upstream is exactly what it takes, as with an
+     * unbuffered Go channel. Not measured against a buffer yet.
+     */
+    static final int PUBLISHER_CHANNEL_CAPACITY = 0;
 
     /**
      * Runtimes whose contexts registered the shared instance, oldest first: the shared registry
@@ -70,9 +78,7 @@ public final class EchoReactiveTypes {
                 });
         registry.registerReactiveType(ReactiveTypeDescriptor.multiValue(Channel.class, EchoReactiveTypes::closedChannel),
                 (source) -> ChannelFlux.consume(runtime.get(), (Channel<?>) source),
-                (publisher) -> {
-                    throw new IllegalArgumentException("a Publisher cannot become an Echo Channel yet (" + publisher + "); declare Flux<T> instead");
-                });
+                (publisher) -> PublisherChannel.open(runtime.get(), publisher, PUBLISHER_CHANNEL_CAPACITY));
     }
 
     /**

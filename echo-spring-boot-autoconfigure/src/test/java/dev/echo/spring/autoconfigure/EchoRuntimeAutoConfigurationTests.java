@@ -7,9 +7,11 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.echo.runtime.DeadlockException;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.runtime.Transport;
+import dev.echo.runtime.chan.Channel;
 import dev.echo.spring.task.EchoTaskExecutor;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EchoRuntimeAutoConfigurationTests {
 
@@ -41,7 +44,7 @@ class EchoRuntimeAutoConfigurationTests {
             assertThat(runtime.transport()).isEqualTo(Transport.EPOLL);
             EchoRuntimeProperties properties = context.getBean(EchoRuntimeProperties.class);
             assertThat(properties.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
-            assertThat(properties.isDeadlockDetection()).isTrue();
+            assertThat(properties.isDeadlockDetection()).isFalse();
             assertThat(properties.isApplicationTaskExecutor()).isFalse();
         });
     }
@@ -49,7 +52,7 @@ class EchoRuntimeAutoConfigurationTests {
     @Test
     void bindsEveryRuntimeProperty() {
         this.contextRunner.withPropertyValues("echo.runtime.processors=3", "echo.runtime.name=orders",
-                "echo.runtime.transport=nio", "echo.runtime.shutdown-timeout=750ms", "echo.runtime.deadlock-detection=false")
+                "echo.runtime.transport=nio", "echo.runtime.shutdown-timeout=750ms", "echo.runtime.deadlock-detection=true")
             .run((context) -> {
                 EchoRuntime runtime = context.getBean(EchoRuntime.class);
                 assertThat(runtime.processors()).isEqualTo(3);
@@ -57,8 +60,11 @@ class EchoRuntimeAutoConfigurationTests {
                 assertThat(runtime.transport()).isEqualTo(Transport.NIO);
                 EchoRuntimeProperties properties = context.getBean(EchoRuntimeProperties.class);
                 assertThat(properties.getShutdownTimeout()).isEqualTo(Duration.ofMillis(750));
-                assertThat(properties.isDeadlockDetection()).isFalse();
+                assertThat(properties.isDeadlockDetection()).isTrue();
                 assertThat(runtime.block(Echo::inTask)).isTrue();
+                // Detection on: a main task that waits for a channel nobody can send to is reported, not hung.
+                assertThatThrownBy(() -> runtime.block(() -> Channel.<String>unbuffered().receive()))
+                    .isInstanceOf(DeadlockException.class);
             });
     }
 

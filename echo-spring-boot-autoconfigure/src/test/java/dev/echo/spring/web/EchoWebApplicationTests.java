@@ -44,6 +44,8 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -115,6 +117,13 @@ class EchoWebApplicationTests {
             .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
             .returnResult(String.class).getResponseBody();
         StepVerifier.create(events).expectNext("event-1", "event-2", "event-3").expectComplete().verify(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void givesARequestBodyDeclaredAsAChannelToTheHandlerAsItArrives() {
+        webTestClient().post().uri("/sum").contentType(MediaType.APPLICATION_JSON).bodyValue("[1, 2, 3, 4]").exchange()
+            .expectStatus().isOk()
+            .expectBody(String.class).isEqualTo("10 from 4 values");
     }
 
     @Test
@@ -258,6 +267,18 @@ class EchoWebApplicationTests {
         @GetMapping("/task")
         Task<String> task() {
             return this.runtime.spawn(() -> "task " + Echo.currentTask().toString().replaceAll("[0-9]+", ""));
+        }
+
+        @EchoTask
+        @PostMapping("/sum")
+        public EchoFuture<String> sum(@RequestBody Channel<Integer> numbers) {
+            int sum = 0;
+            int count = 0;
+            for (int number : numbers) {
+                sum += number;
+                count++;
+            }
+            return EchoFuture.resolved(sum + " from " + count + " values");
         }
 
         @GetMapping("/plain")
