@@ -1,5 +1,7 @@
 package dev.echo.spring.autoconfigure;
 
+import java.time.Duration;
+
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.spring.task.EchoTaskExecutor;
 import dev.echo.spring.web.EchoLoopResources;
@@ -20,12 +22,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
@@ -106,9 +110,12 @@ public final class EchoWebFluxAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        ReactorResourceFactory reactorResourceFactory(EchoRuntime runtime, EchoWebProperties properties) {
+        ReactorResourceFactory reactorResourceFactory(EchoRuntime runtime, EchoWebProperties properties, Environment environment) {
             ReactorResourceFactory factory = new ReactorResourceFactory();
             factory.setUseGlobalResources(false);
+            // Boot's own factory (which this one replaces) honours this property; so does this one.
+            Binder.get(environment).bind("spring.reactor.netty.shutdown-quiet-period", Duration.class)
+                .ifBound(factory::setShutdownQuietPeriod);
             switch (properties.getLoops()) {
                 // Not managed by the factory: the loop belongs to the runtime and closes with it.
                 case ECHO -> factory.setLoopResources(new EchoLoopResources(runtime));

@@ -83,7 +83,7 @@ class EchoWebFluxAutoConfigurationTests {
 
     @Test
     void givesReactorNettyLoopThreadsOfTheirOwnOnEchosTransportWhenAskedTo() {
-        this.contextRunner.withPropertyValues("echo.web.loops=reactor-netty").run((context) -> {
+        this.contextRunner.withPropertyValues("echo.web.loops=reactor-netty", "spring.reactor.netty.shutdown-quiet-period=0s").run((context) -> {
             ReactorResourceFactory factory = context.getBean(ReactorResourceFactory.class);
             assertThat(factory.getLoopResources()).isInstanceOf(TransportLoopResources.class);
             IoEventLoopGroup loops = (IoEventLoopGroup) factory.getLoopResources().onServer(true);
@@ -92,8 +92,16 @@ class EchoWebFluxAutoConfigurationTests {
     }
 
     @Test
+    void honoursReactorNettysShutdownQuietPeriodAsBootsFactoryDoes() {
+        this.contextRunner.withPropertyValues("echo.web.loops=reactor-netty", "spring.reactor.netty.shutdown-quiet-period=0s")
+            .run((context) -> assertThat(context.getBean(ReactorResourceFactory.class))
+                .hasFieldOrPropertyWithValue("shutdownQuietPeriod", java.time.Duration.ZERO));
+    }
+
+    @Test
     void followsANioRuntimeWithReactorNettyLoops() {
-        this.contextRunner.withPropertyValues("echo.web.loops=reactor-netty", "echo.runtime.transport=nio").run((context) -> {
+        this.contextRunner.withPropertyValues("echo.web.loops=reactor-netty", "echo.runtime.transport=nio",
+                "spring.reactor.netty.shutdown-quiet-period=0s").run((context) -> {
             IoEventLoopGroup loops = (IoEventLoopGroup) context.getBean(ReactorResourceFactory.class).getLoopResources().onServer(true);
             assertThat(loops.isIoType(io.netty.channel.nio.NioIoHandler.class)).isTrue();
         });
