@@ -3,11 +3,11 @@ package dev.echo.spring.autoconfigure;
 import java.time.Duration;
 
 import dev.echo.runtime.EchoRuntime;
+import dev.echo.runtime.reactive.FutureMono;
 import dev.echo.spring.task.EchoTaskExecutor;
 import dev.echo.spring.web.EchoLoopResources;
 import dev.echo.spring.web.EchoReactiveTypes;
 import dev.echo.spring.web.TransportLoopResources;
-import dev.echo.runtime.reactive.FutureMono;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
@@ -26,8 +26,8 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
-import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.Ordered;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;

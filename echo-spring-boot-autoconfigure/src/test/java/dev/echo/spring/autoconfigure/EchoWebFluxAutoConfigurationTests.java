@@ -10,9 +10,12 @@ import dev.echo.spring.web.TransportLoopResources;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -138,6 +141,16 @@ class EchoWebFluxAutoConfigurationTests {
             ReactiveAdapterRegistry registry = context.getBean("webFluxAdapterRegistry", ReactiveAdapterRegistry.class);
             assertThat(EchoReactiveTypes.isRegistered(registry)).isFalse();
         });
+    }
+
+    @Test
+    void leavesReactorAloneWhenItIsNotOnTheClassPath() {
+        new ApplicationContextRunner().withClassLoader(new FilteredClassLoader(Mono.class))
+            .withConfiguration(AutoConfigurations.of(EchoRuntimeAutoConfiguration.class, EchoWebFluxAutoConfiguration.class))
+            .withPropertyValues("echo.runtime.processors=1")
+            .run((context) -> assertThat(context).hasSingleBean(EchoRuntime.class)
+                .doesNotHaveBean(EchoWebFluxAutoConfiguration.class)
+                .doesNotHaveBean(ReactorResourceFactory.class));
     }
 
     @Configuration(proxyBeanMethods = false)
