@@ -13,7 +13,17 @@ enum Contender {
     /** kotlinx.coroutines on {@code Dispatchers.Default}, kotlinx {@code Channel}s. */
     KOTLINX("kotlinx"),
     /** A plain Netty server (tcpecho only), on the epoll transport Echo's own I/O uses. */
-    NETTY("netty");
+    NETTY("netty"),
+    /** Reactor's {@code Schedulers.boundedElastic()}: platform threads, 10 per CPU, then a queue. */
+    BOUNDED_ELASTIC("bounded-elastic"),
+    /**
+     * Reactor's bounded elastic on virtual threads: the scheduler that
+     * {@code -Dreactor.schedulers.defaultBoundedElasticOnVirtualThreads=true} makes
+     * {@code boundedElastic()} return (thread per task, the same caps).
+     */
+    BOUNDED_ELASTIC_VT("bounded-elastic-vt"),
+    /** Reactor's {@code publishOn(Schedulers.parallel())} hand-off between two parallel workers. */
+    PUBLISH_ON_PARALLEL("publishon-parallel");
 
     private final String id;
 

@@ -8,7 +8,8 @@ final class Workloads {
 
     static final List<Workload> ALL = List.of(
             new PingPong(), new ThreadRing(), new Skynet(), new SpawnJoin(), new Mpmc(),
-            new Parked(), new Timers(), new SelectFanIn(), new TcpEcho());
+            new Parked(), new Timers(), new SelectFanIn(), new TcpEcho(),
+            new ReactiveBlocking(), new ReactiveStream());
 
     private Workloads() {
     }

@@ -13,6 +13,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -45,6 +46,10 @@ import java.util.stream.StreamSupport;
  * sender (they throw) and receiver; receivers first drain what is buffered, then see the close
  * (blocking receive throws, the others return {@link Received.Closed}). Iteration and
  * {@link #stream()} end when the channel is closed and drained. {@code null} is never a message.
+ * {@link #close(Throwable)} closes with a failure (kotlinx's {@code close(cause)}; Go has none):
+ * the same, except that every {@link ChannelClosedException} thrown from then on has that
+ * failure as its cause, and iteration rethrows it once drained. {@link #invokeOnClose} lets a
+ * bridge (a subscription feeding the channel) learn of the close without a parked operation.
  *
  * <pre>{@code
  * Channel<String> ch = Channel.buffered(16);
@@ -162,6 +167,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     private final ReentrantLock lock = new ReentrantLock();
     /** Written with the lock held; read without it by isClosed and Select. */
     private volatile boolean closed;
+    /**
+     * The failure given to close(Throwable), or null. Written with the lock held before the
+     * volatile write of closed, which publishes it: whoever reads closed == true sees it.
+     */
+    private Throwable closeCause;
     /** Sticky: set by the first operation from a plain thread. Racy set is fine: only ever true. */
     private volatile boolean usedFromOutside;
 
@@ -176,6 +186,8 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     private final WaitQueue receivers = new WaitQueue();
     /** A waiter claimed with the lock held, to wake once the lock is released. */
     private Waiter pendingWake;
+    /** Handlers of invokeOnClose not yet run; null when none. Taken (set to null) by close. */
+    private List<Consumer<? super Throwable>> closeHandlers;
 
     private Channel(int capacity) {
         this.capacity = capacity;
@@ -251,7 +263,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         lock();
         if (closed) {
             unlock();
-            throw new ChannelClosedException("send on closed channel");
+            throw closedException("send on closed channel");
         }
         if (offerLocked(value)) {
             unlock();
@@ -269,7 +281,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             return false;
         }
         if (node.closed) {
-            throw new ChannelClosedException("send on closed channel (closed while the send waited)");
+            throw closedException("send on closed channel (closed while the send waited)");
         }
         return true;
     }
@@ -287,7 +299,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     public T receive() {
         Object result = receive(Parking.NO_DEADLINE, true);
         if (result == CLOSED) {
-            throw new ChannelClosedException("receive on closed channel");
+            throw closedException("receive on closed channel");
         }
         return (T) result;
     }
@@ -349,25 +361,56 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * @throws IllegalStateException if the channel is already closed (Go panics likewise)
      */
     public void close() {
-        noteCaller();
-        List<Waiter> woken = new ArrayList<>();
-        lock();
-        if (closed) {
-            unlock();
-            throw new IllegalStateException("close of closed channel");
-        }
-        closed = true;
-        resolveAllClosed(receivers, woken);
-        resolveAllClosed(senders, woken);
-        unlock();
-        for (Waiter waiter : woken) {
-            waiter.wake();
-        }
+        closeWith(null);
+    }
+
+    /**
+     * Closes the channel because of {@code cause} (an upstream failure, say): as {@link #close()},
+     * and every {@link ChannelClosedException} thrown by this channel from now on (a receive once
+     * drained, a send, a select case) has {@code cause} as its
+     * {@linkplain Throwable#getCause() cause}; {@link #closeCause()} returns it.
+     *
+     * @throws NullPointerException if {@code cause} is null
+     * @throws IllegalStateException if the channel is already closed
+     */
+    public void close(Throwable cause) {
+        closeWith(Objects.requireNonNull(cause, "cause"));
     }
 
     /** True once {@link #close()} has been called (buffered values may remain to receive). */
     public boolean isClosed() {
         return closed;
+    }
+
+    /** The failure this channel was {@linkplain #close(Throwable) closed with}; null if open or closed normally. */
+    public Throwable closeCause() {
+        return closed ? closeCause : null;
+    }
+
+    /**
+     * Runs {@code handler} once, with the close cause (null for {@link #close()}), when the
+     * channel closes: on the closing thread after every parked operation has been woken, or at
+     * once on the caller if it is closed already (kotlinx's {@code invokeOnClose}). For whoever
+     * feeds or drains the channel on behalf of someone else (a Reactive Streams subscription)
+     * and must stop when the other side closes it, without parking an operation to find out.
+     * The handler must be short and must not block; what it throws is logged, not rethrown.
+     *
+     * @throws NullPointerException if {@code handler} is null
+     */
+    public void invokeOnClose(Consumer<? super Throwable> handler) {
+        Objects.requireNonNull(handler, "handler");
+        lock();
+        if (!closed) {
+            if (closeHandlers == null) {
+                closeHandlers = new ArrayList<>(2);
+            }
+            closeHandlers.add(handler);
+            unlock();
+            return;
+        }
+        Throwable cause = closeCause;
+        unlock();
+        runCloseHandler(handler, cause);
     }
 
     /** The number of values buffered now (always 0 for an unbuffered channel). */
@@ -385,7 +428,8 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
 
     /**
      * Iterates by receiving: {@code hasNext()} waits for the next value and returns false once
-     * the channel is closed and drained. Each value goes to exactly one receiver, so several
+     * the channel is closed and drained (or throws {@link ChannelClosedException}, with the cause,
+     * if it was {@linkplain #close(Throwable) closed with a failure}). Each value goes to exactly one receiver, so several
      * iterators (or receivers) on one channel share out its values.
      */
     @Override
@@ -397,6 +441,10 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             public boolean hasNext() {
                 if (next == NOTHING) {
                     next = receive(Parking.NO_DEADLINE, true);
+                }
+                if (next == CLOSED && closeCause != null) {
+                    // A failure must not look like a normal end of the values.
+                    throw closedException("iteration over channel closed with a failure");
                 }
                 return next != CLOSED;
             }
@@ -508,6 +556,11 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         return closed;
     }
 
+    /** The exception a closed channel throws; carries the close cause, if any. */
+    ChannelClosedException closedException(String message) {
+        return new ChannelClosedException(message, closeCause);
+    }
+
     /** Test knob: nodes parked in the send queue, including decided ones not yet unlinked. */
     int waitingSenders() {
         lock();
@@ -561,6 +614,41 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     }
 
     // ## Private helpers ##
+
+    private void closeWith(Throwable cause) {
+        noteCaller();
+        List<Waiter> woken = new ArrayList<>();
+        lock();
+        if (closed) {
+            unlock();
+            throw new IllegalStateException("close of closed channel");
+        }
+        closeCause = cause;
+        closed = true;
+        resolveAllClosed(receivers, woken);
+        resolveAllClosed(senders, woken);
+        List<Consumer<? super Throwable>> handlers = closeHandlers;
+        closeHandlers = null;
+        unlock();
+        for (Waiter waiter : woken) {
+            waiter.wake();
+        }
+        if (handlers != null) {
+            for (Consumer<? super Throwable> handler : handlers) {
+                runCloseHandler(handler, cause);
+            }
+        }
+    }
+
+    private void runCloseHandler(Consumer<? super Throwable> handler, Throwable cause) {
+        try {
+            handler.accept(cause);
+        } catch (RuntimeException | Error failure) {
+            // One bad handler must not fail close() for the closer, nor skip the other handlers.
+            System.getLogger("dev.echo.runtime").log(System.Logger.Level.WARNING,
+                    "a close handler of " + this + " threw", failure);
+        }
+    }
 
     private WaitNode dequeueSender() {
         WaitNode sender;

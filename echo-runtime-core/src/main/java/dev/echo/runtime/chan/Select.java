@@ -373,13 +373,13 @@ public final class Select<R> {
         return switch (kinds[i]) {
             case SEND -> {
                 if (outcome == Channel.CLOSED) {
-                    throw new ChannelClosedException("send on closed channel (select case on " + channels[i] + ")");
+                    throw channels[i].closedException("send on closed channel (select case on " + channels[i] + ")");
                 }
                 yield ((Supplier<? extends R>) handlers[i]).get();
             }
             case RECEIVE -> {
                 if (outcome == Channel.CLOSED) {
-                    throw new ChannelClosedException("receive on closed channel (select case on " + channels[i]
+                    throw channels[i].closedException("receive on closed channel (select case on " + channels[i]
                             + "; use onReceiveOrClosed to handle the close)");
                 }
                 yield ((Function<Object, ? extends R>) handlers[i]).apply(outcome);

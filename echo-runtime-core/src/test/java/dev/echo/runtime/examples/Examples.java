@@ -12,6 +12,8 @@ public final class Examples {
         examples.put("basic", BasicSpawnExample::main);
         examples.put("async", AsyncAwaitExample::main);
         examples.put("tcp", TcpEchoExample::main);
+        examples.put("reactive-mono", ReactiveMonoExample::main);
+        examples.put("reactive-flux", ReactiveFluxExample::main);
         for (String extra : new String[] {"channel", "select"}) {
             String type = "dev.echo.runtime.examples." + (extra.equals("channel") ? "ChannelCommExample" : "SelectExample");
             try {
