@@ -43,8 +43,8 @@ import reactor.core.publisher.Operators;
  *   <tr><td>the runtime is closed at subscribe ({@code spawn})</td><td>{@code onError(RejectedExecutionException)}</td></tr>
  * </table>
  *
- * <p>Signals come on the thread that settles the future (for a task, the task's own thread as
- * it ends); {@code request(n <= 0)} from a plain Reactive Streams subscriber is answered with
+ * <p>Signals come where the future runs its completion callbacks ({@link EchoFuture#whenComplete}:
+ * for a task, the task's own thread as it ends); {@code request(n <= 0)} from a plain Reactive Streams subscriber is answered with
  * {@code onError(IllegalArgumentException)} (rule 3.9) by Reactor's strict wrapper. A subscriber
  * that cancels is dropped by the future's callback at once; the callback itself (a few bytes)
  * stays registered until the future settles, as with {@code CompletableFuture}.

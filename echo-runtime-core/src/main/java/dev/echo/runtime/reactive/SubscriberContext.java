@@ -57,19 +57,6 @@ public final class SubscriberContext {
             return ScopedValue.where(CURRENT, context).call(() -> threadLocals == null
                     ? body.call() : ThreadLocalPropagation.call(threadLocals, body));
         }
-
-        void run(Runnable body) {
-            try {
-                call(() -> {
-                    body.run();
-                    return null;
-                });
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception impossible) {
-                throw new IllegalStateException(impossible);
-            }
-        }
     }
 
     private static boolean isPresent(String className) {

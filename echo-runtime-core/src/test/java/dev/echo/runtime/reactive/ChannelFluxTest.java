@@ -244,9 +244,15 @@ class ChannelFluxTest {
             }
             ch.close();
         });
-        StepVerifier.create(ChannelFlux.consume(RUNTIME, ch).delayElements(Duration.ofMillis(5)), 1)
+        StepVerifier.create(ChannelFlux.consume(RUNTIME, ch), 1)
                 .expectNext(0)
-                .then(() -> assertThat(producer.isAlive()).isTrue())
+                .then(() -> await().atMost(Duration.ofSeconds(10)).until(() -> ch.size() == 2))
+                .expectNoEvent(Duration.ofMillis(50))
+                .then(() -> {
+                    // One taken (the demand), two buffered, the producer parked on its 4th send.
+                    assertThat(ch.size()).isEqualTo(2);
+                    assertThat(producer.isAlive()).isTrue();
+                })
                 .thenRequest(Long.MAX_VALUE)
                 .expectNextCount(19)
                 .verifyComplete();

@@ -69,7 +69,7 @@ class ContextPropagationTest {
         Mono<List<String>> mono = FutureMono.spawn(RUNTIME, () -> {
             List<String> seen = new ArrayList<>();
             Set<String> carriers = new HashSet<>();
-            for (int i = 0; i < 200 && (carriers.size() < 2 || i < 20); i++) {
+            for (int i = 0; i < 1000 && (carriers.size() < 2 || i < 20); i++) {
                 // Keep the other processor busy now and then, so the resume is elsewhere.
                 Echo.spawn(() -> {
                     long end = System.nanoTime() + 200_000;

@@ -70,6 +70,7 @@ class ProducerFluxTest {
                 .then(() -> assertThat(completedSends).hasValue(0))
                 .thenRequest(3)
                 .expectNext(0, 1, 2)
+                .then(() -> org.awaitility.Awaitility.await().until(() -> completedSends.get() == 3))
                 .expectNoEvent(Duration.ofMillis(50))
                 .then(() -> assertThat(completedSends).hasValue(3))
                 .thenRequest(2)
