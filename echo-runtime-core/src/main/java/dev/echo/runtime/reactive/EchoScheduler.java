@@ -154,13 +154,11 @@ public final class EchoScheduler implements Scheduler {
      * the work once or periodically. With a worker, "runs" means hands the work to the worker's
      * queue (it then runs in the worker's order).
      */
-    private static final class Scheduled implements Disposable, Runnable {
+    private static final class Scheduled extends TaskWork {
         private final Runnable work;
         private final long delayNanos;
         private final long periodNanos;
         private final SerialWorker worker;
-        private volatile Task<Void> task;
-        private volatile boolean disposed;
 
         Scheduled(Runnable work, long delayNanos, long periodNanos, SerialWorker worker) {
             this.work = work;
@@ -210,6 +208,16 @@ public final class EchoScheduler implements Scheduler {
             }
         }
 
+    }
+
+    /**
+     * Work that runs as (or in) an Echo task: disposing it marks it and cancels its task, unless
+     * the task is disposing itself (Reactor's schedulers never interrupt themselves).
+     */
+    private abstract static class TaskWork implements Disposable, Runnable {
+        volatile Task<Void> task;
+        volatile boolean disposed;
+
         @Override
         public void dispose() {
             disposed = true;
@@ -221,7 +229,8 @@ public final class EchoScheduler implements Scheduler {
 
         @Override
         public boolean isDisposed() {
-            return disposed || (task != null && task.future().isDone());
+            Task<Void> t = task;
+            return disposed || (t != null && t.future().isDone());
         }
     }
 
@@ -367,10 +376,8 @@ public final class EchoScheduler implements Scheduler {
     }
 
     /** One task of a worker. */
-    private static final class Item implements Disposable, Runnable {
+    private static final class Item extends TaskWork {
         private final Runnable work;
-        volatile Task<Void> task;
-        volatile boolean disposed;
         /** The thread registering the completion callback, while it does; see runNext. */
         volatile Thread registrar;
         /** Set and read by the registering thread only. */
@@ -396,18 +403,5 @@ public final class EchoScheduler implements Scheduler {
             }
         }
 
-        @Override
-        public void dispose() {
-            disposed = true;
-            Task<Void> t = task;
-            if (t != null && !isCurrent(t)) {
-                t.cancel();
-            }
-        }
-
-        @Override
-        public boolean isDisposed() {
-            return disposed || (task != null && task.future().isDone());
-        }
     }
 }

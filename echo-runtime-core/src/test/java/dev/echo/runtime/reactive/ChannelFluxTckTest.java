@@ -1,29 +1,19 @@
 package dev.echo.runtime.reactive;
 
-import dev.echo.runtime.EchoRuntime;
 import dev.echo.runtime.chan.Channel;
 import dev.echo.runtime.chan.ChannelClosedException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
-import org.testng.annotations.AfterClass;
 
 /**
  * Reactive Streams TCK {@link PublisherVerification} of {@link ChannelFlux#consume}: each
  * publisher is a channel fed by a producer task of the runtime (which stops when the cancel
  * closes the channel), the way it is used.
  */
-public class ChannelFluxTckTest extends PublisherVerification<Long> {
-
-    private final EchoRuntime runtime = ReactiveTests.runtime(2, "tckchanflux");
+public class ChannelFluxTckTest extends EchoPublisherVerification {
 
     public ChannelFluxTckTest() {
-        super(new TestEnvironment(TckSettings.TIMEOUT_MILLIS, TckSettings.NO_SIGNAL_MILLIS), TckSettings.GC_MILLIS);
-    }
-
-    @AfterClass(alwaysRun = true)
-    public void closeRuntime() {
-        runtime.close();
+        super("tckchanflux");
     }
 
     @Override
