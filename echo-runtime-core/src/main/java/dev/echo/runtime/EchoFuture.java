@@ -364,17 +364,22 @@ public final class EchoFuture<T> implements WaitTarget {
         }
         Object[] values = new Object[n];
         AtomicInteger remaining = new AtomicInteger(n);
+        // Whoever decides the outcome cancels the others *before* settling the result, so an
+        // awaiter that wakes finds them cancelled already; the cancellations it causes call
+        // back here too and are ignored (decided is set).
+        java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
         for (int i = 0; i < n; i++) {
             int index = i;
             inputs.get(i).whenComplete((v, e) -> {
                 if (e != null) {
-                    if (result.settleFailure(e)) {
+                    if (decided.compareAndSet(false, true)) {
                         cancelAll(inputs);
+                        result.settleFailure(e);
                     }
                     return;
                 }
                 values[index] = v;
-                if (remaining.decrementAndGet() == 0) {
+                if (remaining.decrementAndGet() == 0 && decided.compareAndSet(false, true)) {
                     @SuppressWarnings("unchecked")
                     List<T> list = (List<T>) java.util.Collections.unmodifiableList(java.util.Arrays.asList(values));
                     result.settle(FutureState.RESOLVED, list, null);
@@ -411,16 +416,22 @@ public final class EchoFuture<T> implements WaitTarget {
         EchoFuture<T> result = new EchoFuture<>(null);
         AtomicInteger remaining = new AtomicInteger(inputs.size());
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        // As in all(): the winner cancels the losers before it settles the result.
+        java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
         for (EchoFuture<? extends T> input : inputs) {
             input.whenComplete((v, e) -> {
+                if (decided.get()) {
+                    return;
+                }
                 if (e == null) {
-                    if (result.settle(FutureState.RESOLVED, v, null)) {
+                    if (decided.compareAndSet(false, true)) {
                         cancelAll(inputs);
+                        result.settle(FutureState.RESOLVED, v, null);
                     }
                     return;
                 }
                 failures.add(e);
-                if (remaining.decrementAndGet() == 0) {
+                if (remaining.decrementAndGet() == 0 && decided.compareAndSet(false, true)) {
                     Throwable first = failures.getFirst();
                     for (Throwable other : failures.subList(1, failures.size())) {
                         if (other != first) {

@@ -168,8 +168,6 @@ class TimerTest {
             for (int i = 0; i < n; i++) {
                 runtime.timer(Duration.ofMillis(200 + random.nextInt(300))).whenComplete((v, e) -> fired.incrementAndGet());
             }
-            // However long the creation took (a loaded box), every timer is either pending or fired.
-            assertThat(runtime.stats().timersPending() + fired.get()).isEqualTo(n);
             assertThat(Tests.threadBean().getThreadCount()).as("no thread per timer").isLessThan(threadsBefore + 20);
             await().atMost(Duration.ofSeconds(20)).until(() -> fired.get() == n);
             assertThat(runtime.stats().timersPending()).isZero();
