@@ -114,8 +114,10 @@ final class Monitor implements Runnable {
             anyRunning = true;
             long ticks = p.tasksRun();
             if (ticks != p.monitorSeenTicks) {
-                p.monitorSeenTicks = ticks;
+                // Since before ticks: a reader that sees these ticks sees this since
+                // (EchoRuntime.processorHolds reads them in the other order).
                 p.monitorSeenSince = now;
+                p.monitorSeenTicks = ticks;
                 continue;
             }
             if (now - p.monitorSeenSince < HOLD_LIMIT_NANOS) {

@@ -42,9 +42,13 @@ final class Processor {
     /** Owner only: consecutive tasks taken from the run-next slot. */
     int runNextStreak;
 
-    /** Monitor only: the tasksRun it saw last, and when it first saw that value. */
-    long monitorSeenTicks = -1;
-    long monitorSeenSince;
+    /**
+     * Monitor writes: the tasksRun it saw last (-1: not running), and when it first saw that
+     * value. Volatile only so that EchoRuntime.processorHolds can read them from any thread
+     * (the monitor writes them at most once per round; workers never touch them).
+     */
+    volatile long monitorSeenTicks = -1;
+    volatile long monitorSeenSince;
 
     Processor(int id) {
         this.id = id;

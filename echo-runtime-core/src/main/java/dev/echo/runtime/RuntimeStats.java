@@ -31,6 +31,21 @@ public record RuntimeStats(String name, String transport, long tasksSpawned, lon
         processors = List.copyOf(processors);
     }
 
+    /**
+     * Task resumptions run (the original design's TaskWoken events): runs of a task after its
+     * first, that is wake-ups after a park plus yields. Derived from counters the scheduler keeps
+     * anyway (the processors' task runs minus the tasks started), so counting it costs the hot
+     * path nothing.
+     */
+    public long tasksWoken() {
+        long runs = 0;
+        for (ProcessorStats processor : processors) {
+            runs += processor.tasksRun();
+        }
+        long started = tasksSpawned - liveByStatus.getOrDefault(TaskStatus.READY, 0L);
+        return Math.max(0, runs - started);
+    }
+
     /** Live tasks (spawned and not finished). */
     public long tasksLive() {
         return liveByStatus.values().stream().mapToLong(Long::longValue).sum();

@@ -106,6 +106,8 @@ final class Scheduler implements Executor {
     private Worker idleWorkers;
     private int idleWorkerCount;
     private final List<Worker> workers = new ArrayList<>();
+    /** workers.size(); written under lock, read without (statistics must not take the lock). */
+    private volatile int workersAlive;
     private int workerSequence;
 
     /** Retired processors whose worker still runs the task that held them (Monitor hand-off). */
@@ -261,6 +263,7 @@ final class Scheduler implements Executor {
             lock.lock();
             try {
                 workers.remove(worker);
+                workersAlive = workers.size();
                 p.state = Processor.IDLE;
                 pushIdleProcessor(p);
             } finally {
@@ -388,6 +391,7 @@ final class Scheduler implements Executor {
     private Worker newWorker(Processor first) {
         Worker w = new Worker(this, name + "-worker-" + workerSequence++, first);
         workers.add(w);
+        workersAlive = workers.size();
         return w;
     }
 
@@ -395,6 +399,7 @@ final class Scheduler implements Executor {
         lock.lock();
         try {
             workers.remove(worker);
+            workersAlive = workers.size();
         } finally {
             lock.unlock();
         }
@@ -541,12 +546,8 @@ final class Scheduler implements Executor {
         }
     }
 
+    /** Workers alive; a moment's view, read without the scheduler's lock. */
     int workerCount() {
-        lock.lock();
-        try {
-            return workers.size();
-        } finally {
-            lock.unlock();
-        }
+        return workersAlive;
     }
 }

@@ -477,9 +477,14 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         return usedFromOutside;
     }
 
+    /**
+     * The channel with how full it is, e.g. {@code Channel#7[capacity=16, 16 queued]}. The
+     * count is read without the lock: a moment's view for reports and the task dump, never a
+     * decision.
+     */
     @Override
     public String describeWait() {
-        return toString();
+        return "Channel#" + id + "[capacity=" + capacity + ", " + count + " queued" + (closed ? ", closed]" : "]");
     }
 
     @Override
