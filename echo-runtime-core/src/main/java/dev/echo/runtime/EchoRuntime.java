@@ -395,8 +395,8 @@ public final class EchoRuntime implements AutoCloseable {
         for (int i = 0; i < scheduler.processorCount; i++) {
             Processor p = scheduler.slot(i);
             // Ticks before since: the monitor writes them in the other order (Monitor.check).
-            long seen = p.monitorSeenTicks;
-            long since = p.monitorSeenSince;
+            long seen = p.progressTicks;
+            long since = p.progressSince;
             if (p.state != Processor.RUNNING || seen < 0 || seen != p.tasksRun()
                     || now - since < Monitor.HOLD_LIMIT_NANOS) {
                 continue;

@@ -42,13 +42,17 @@ final class Processor {
     /** Owner only: consecutive tasks taken from the run-next slot. */
     int runNextStreak;
 
+    /** Monitor only: the tasksRun it saw last, and when it first saw that value. */
+    long monitorSeenTicks = -1;
+    long monitorSeenSince;
     /**
-     * Monitor writes: the tasksRun it saw last (-1: not running), and when it first saw that
-     * value. Volatile only so that EchoRuntime.processorHolds can read them from any thread
-     * (the monitor writes them at most once per round; workers never touch them).
+     * Monitor writes, EchoRuntime.processorHolds reads (any thread): the same pair for
+     * diagnostics, except that a monitor oversleep does not reset it. The hand-off forgets
+     * holds after an oversleep (the carriers may not have run either); an operator asking
+     * "how long has this processor been stuck" wants the whole time. -1: not running.
      */
-    volatile long monitorSeenTicks = -1;
-    volatile long monitorSeenSince;
+    volatile long progressTicks = -1;
+    volatile long progressSince;
 
     Processor(int id) {
         this.id = id;
