@@ -328,7 +328,7 @@ public final class EchoRuntime implements AutoCloseable {
         }
         return new RuntimeStats(name, reactor.transport.displayName(), ids.get() - rejected.sum(), completed.sum(), failed.sum(), cancelled.sum(),
                 byStatus, scheduler.global.size(), reactor.timers.size(), scheduler.workerCount(),
-                monitor.handOffs(), scheduler.processorStats());
+                monitor.handOffs(), scheduler.processorStats(), scheduler.messagesSent(), scheduler.messagesReceived());
     }
 
     // ## Diagnostics (the task dump and stall detection) ##

@@ -37,6 +37,9 @@ final class Processor {
     private long globalTakes;
     private long parks;
     private long busyNanos;
+    /** Channel messages sent and received by tasks while this processor ran them (EventCounters). */
+    private long messagesSent;
+    private long messagesReceived;
     /** Owner only: when it last became RUNNING (for busyNanos). */
     private long busySince;
     /** Owner only: consecutive tasks taken from the run-next slot. */
@@ -67,6 +70,8 @@ final class Processor {
         this.globalTakes = (long) GLOBAL_TAKES.getOpaque(retired);
         this.parks = (long) PARKS.getOpaque(retired);
         this.busyNanos = retired.busyNanos(System.nanoTime());
+        this.messagesSent = retired.messagesSent();
+        this.messagesReceived = retired.messagesReceived();
     }
 
     // Owner-side counter updates.
@@ -82,6 +87,23 @@ final class Processor {
 
     void countGlobalTake() {
         GLOBAL_TAKES.setOpaque(this, globalTakes + 1);
+    }
+
+    void countMessages(int sent, int received) {
+        if (sent != 0) {
+            MESSAGES_SENT.setOpaque(this, messagesSent + sent);
+        }
+        if (received != 0) {
+            MESSAGES_RECEIVED.setOpaque(this, messagesReceived + received);
+        }
+    }
+
+    long messagesSent() {
+        return (long) MESSAGES_SENT.getOpaque(this);
+    }
+
+    long messagesReceived() {
+        return (long) MESSAGES_RECEIVED.getOpaque(this);
     }
 
     void countPark() {
@@ -136,6 +158,8 @@ final class Processor {
     private static final VarHandle PARKS;
     private static final VarHandle BUSY_NANOS;
     private static final VarHandle BUSY_SINCE;
+    private static final VarHandle MESSAGES_SENT;
+    private static final VarHandle MESSAGES_RECEIVED;
 
     static {
         try {
@@ -147,6 +171,8 @@ final class Processor {
             PARKS = l.findVarHandle(Processor.class, "parks", long.class);
             BUSY_NANOS = l.findVarHandle(Processor.class, "busyNanos", long.class);
             BUSY_SINCE = l.findVarHandle(Processor.class, "busySince", long.class);
+            MESSAGES_SENT = l.findVarHandle(Processor.class, "messagesSent", long.class);
+            MESSAGES_RECEIVED = l.findVarHandle(Processor.class, "messagesReceived", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -20,11 +20,14 @@ import java.util.Map;
  * @param workers        carrier threads (Ms) alive
  * @param handOffs       processors handed off by the monitor because one task held them
  * @param processors     one entry per processor, by id
+ * @param channelMessagesSent     values tasks of this runtime put into channels (buffered or handed over)
+ * @param channelMessagesReceived values channels gave to receivers in tasks of this runtime
  */
 public record RuntimeStats(String name, String transport, long tasksSpawned, long tasksCompleted,
                            long tasksFailed, long tasksCancelled, Map<TaskStatus, Long> liveByStatus,
                            int globalQueueLength, int timersPending, int workers, long handOffs,
-                           List<ProcessorStats> processors) {
+                           List<ProcessorStats> processors, long channelMessagesSent,
+                           long channelMessagesReceived) {
 
     public RuntimeStats {
         liveByStatus = Map.copyOf(liveByStatus);

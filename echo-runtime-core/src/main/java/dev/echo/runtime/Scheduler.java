@@ -536,6 +536,24 @@ final class Scheduler implements Executor {
         return stats;
     }
 
+    /** Channel messages sent (EventCounters), summed over the processors now in the slots. */
+    long messagesSent() {
+        long sum = 0;
+        for (int i = 0; i < processorCount; i++) {
+            sum += slots.get(i).messagesSent();
+        }
+        return sum;
+    }
+
+    /** Channel messages received (EventCounters), summed over the processors now in the slots. */
+    long messagesReceived() {
+        long sum = 0;
+        for (int i = 0; i < processorCount; i++) {
+            sum += slots.get(i).messagesReceived();
+        }
+        return sum;
+    }
+
     /** Workers ever created (a thread start each). */
     int workersStarted() {
         lock.lock();

@@ -60,6 +60,10 @@ public class EchoMetrics implements MeterBinder {
                 RuntimeStats::tasksCancelled);
         counter(registry, "echo.tasks.woken", "Task runs after a task's first: wake-ups after a park, and yields", null,
                 this.tags, RuntimeStats::tasksWoken);
+        counter(registry, "echo.channel.messages.sent", "Values tasks of the runtime put into channels (buffered or handed over)",
+                null, this.tags, RuntimeStats::channelMessagesSent);
+        counter(registry, "echo.channel.messages.received", "Values channels gave to receivers in tasks of the runtime", null,
+                this.tags, RuntimeStats::channelMessagesReceived);
         for (TaskStatus status : List.of(TaskStatus.READY, TaskStatus.RUNNING, TaskStatus.WAITING)) {
             gauge(registry, "echo.tasks.live", "Live tasks, by status", null,
                     this.tags.and("status", status.name().toLowerCase(java.util.Locale.ROOT)),
