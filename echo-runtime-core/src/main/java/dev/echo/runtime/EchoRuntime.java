@@ -328,7 +328,96 @@ public final class EchoRuntime implements AutoCloseable {
         }
         return new RuntimeStats(name, reactor.transport.displayName(), ids.get() - rejected.sum(), completed.sum(), failed.sum(), cancelled.sum(),
                 byStatus, scheduler.global.size(), reactor.timers.size(), scheduler.workerCount(),
-                monitor.handOffs(), scheduler.processorStats());
+                monitor.handOffs(), scheduler.processorStats(), scheduler.messagesSent(), scheduler.messagesReceived());
+    }
+
+    // ## Diagnostics (the task dump and stall detection) ##
+
+    /** Most tasks one {@link #taskDump} lists. */
+    public static final int TASK_DUMP_MAX = 10_000;
+
+    /**
+     * The live tasks, oldest first: each one's id, name, status, age and what it waits on
+     * ({@link TaskInfo}), with its stack frames if {@code withStack}. Does not stop the runtime:
+     * it walks the live-task registry one stripe lock at a time (as {@link #stats()} does),
+     * reads each task's state without locking it, and takes stacks only of the tasks listed.
+     * A moment's view per task, not one instant for all.
+     *
+     * @param limit    most tasks to list, 0 to {@link #TASK_DUMP_MAX}
+     * @param statuses statuses to list (READY, RUNNING, WAITING); empty lists every live task
+     * @param withStack whether to include stack frames (costly: one stack walk per task listed)
+     * @throws IllegalArgumentException if {@code limit} is out of range, naming it
+     * @throws NullPointerException if {@code statuses} is null
+     */
+    public TaskDump taskDump(int limit, java.util.Set<TaskStatus> statuses, boolean withStack) {
+        if (limit < 0 || limit > TASK_DUMP_MAX) {
+            throw new IllegalArgumentException("limit must be between 0 and " + TASK_DUMP_MAX + ", got " + limit);
+        }
+        Objects.requireNonNull(statuses, "statuses");
+        long now = System.nanoTime();
+        List<Task<?>> tasks = live.snapshot();
+        tasks.sort(java.util.Comparator.comparingLong(Task::id));
+        List<TaskInfo> listed = new ArrayList<>(Math.min(limit, tasks.size()));
+        int matched = 0;
+        for (Task<?> task : tasks) {
+            TaskStatus status = task.status();
+            if (status.isTerminal() || !statuses.isEmpty() && !statuses.contains(status)) {
+                continue;
+            }
+            matched++;
+            if (listed.size() < limit) {
+                listed.add(TaskInfo.of(task, status, now, withStack));
+            }
+        }
+        return new TaskDump(matched, listed);
+    }
+
+    /** The live task with this id, as in {@link #taskDump}; empty once it has ended (or never existed). */
+    public java.util.Optional<TaskInfo> taskInfo(long id, boolean withStack) {
+        Task<?> task = live.find(id);
+        if (task == null) {
+            return java.util.Optional.empty();
+        }
+        TaskStatus status = task.status();
+        return status.isTerminal() ? java.util.Optional.empty()
+                : java.util.Optional.of(TaskInfo.of(task, status, System.nanoTime(), withStack));
+    }
+
+    /**
+     * The processors held by one task now ({@link ProcessorHold}): running, and no other task
+     * run on them for longer than the monitor's hold limit. Reads what the monitor records each
+     * round, without any lock; finding the task holding one walks the live tasks, only when a
+     * processor is held. Empty while every processor makes progress (the usual answer).
+     */
+    public List<ProcessorHold> processorHolds() {
+        List<ProcessorHold> holds = new ArrayList<>(0);
+        long now = System.nanoTime();
+        for (int i = 0; i < scheduler.processorCount; i++) {
+            Processor p = scheduler.slot(i);
+            // Ticks before since: the monitor writes them in the other order (Monitor.check).
+            long seen = p.progressTicks;
+            long since = p.progressSince;
+            if (p.state != Processor.RUNNING || seen < 0 || seen != p.tasksRun()
+                    || now - since < Monitor.HOLD_LIMIT_NANOS) {
+                continue;
+            }
+            holds.add(new ProcessorHold(p.id, Duration.ofNanos(now - since), p.queue.size(), holderOf(p, now)));
+        }
+        return holds;
+    }
+
+    /**
+     * The task whose carrier holds {@code p} now, with its stack, or null. Reads each worker's
+     * owner-only {@code processor} field racily: a diagnostic view, never a decision.
+     */
+    private TaskInfo holderOf(Processor p, long now) {
+        for (Task<?> task : live.snapshot()) {
+            if (JdkHooks.carrierOf(task.thread) instanceof Worker worker && worker.scheduler == scheduler
+                    && worker.processor == p) {
+                return TaskInfo.of(task, task.status(), now, true);
+            }
+        }
+        return null;
     }
 
     /** The runtime's name. */

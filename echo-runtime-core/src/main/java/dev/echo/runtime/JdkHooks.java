@@ -20,6 +20,10 @@ import java.util.concurrent.Executor;
  *       carrier to find the worker, and so the processor, it is running on.</li>
  * </ol>
  *
+ * <p>Diagnostics read one more thing under the same flag, and only read it:
+ * {@code VirtualThread.carrierThread}, so that the task dump and health can name the task that
+ * holds a stuck processor ({@link #carrierOf}); without it they just do not name one.
+ *
  * <p>Without the flag Echo fails fast with an {@link IllegalStateException} naming it; it never
  * falls back to the JDK's default scheduler.
  */
@@ -30,6 +34,8 @@ final class JdkHooks {
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
     private static final RuntimeException UNAVAILABLE;
+    /** VirtualThread.carrierThread's getter, or null where this JDK has no such field. */
+    private static final MethodHandle CARRIER_OF;
 
     static {
         Constructor<?> builder = null;
@@ -50,6 +56,16 @@ final class JdkHooks {
         BUILDER = builder;
         CURRENT_CARRIER = carrier;
         UNAVAILABLE = failure;
+        MethodHandle carrierOf = null;
+        try {
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            carrierOf = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
+                    .findGetter(virtualThread, "carrierThread", Thread.class)
+                    .asType(MethodType.methodType(Thread.class, Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Diagnostics only: a dump without "held by" is still a dump.
+        }
+        CARRIER_OF = carrierOf;
     }
 
     private JdkHooks() {
@@ -78,6 +94,18 @@ final class JdkHooks {
             return (Thread) CURRENT_CARRIER.invokeExact();
         } catch (Throwable e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The platform thread carrying virtual thread {@code thread} now, or null (unmounted, or unknown). */
+    static Thread carrierOf(Thread thread) {
+        if (CARRIER_OF == null || !thread.isVirtual()) {
+            return null;
+        }
+        try {
+            return (Thread) CARRIER_OF.invokeExact(thread);
+        } catch (Throwable e) {
+            return null;
         }
     }
 

@@ -109,10 +109,19 @@ final class Monitor implements Runnable {
             Processor p = s.slot(i);
             if (p.state != Processor.RUNNING) {
                 p.monitorSeenTicks = -1;
+                if (p.progressTicks != -1) {
+                    p.progressTicks = -1;
+                }
                 continue;
             }
             anyRunning = true;
             long ticks = p.tasksRun();
+            if (ticks != p.progressTicks) {
+                // Since before ticks: a reader that sees these ticks sees this since
+                // (EchoRuntime.processorHolds reads them in the other order).
+                p.progressSince = now;
+                p.progressTicks = ticks;
+            }
             if (ticks != p.monitorSeenTicks) {
                 p.monitorSeenTicks = ticks;
                 p.monitorSeenSince = now;

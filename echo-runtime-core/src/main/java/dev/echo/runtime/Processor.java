@@ -37,6 +37,9 @@ final class Processor {
     private long globalTakes;
     private long parks;
     private long busyNanos;
+    /** Channel messages sent and received by tasks while this processor ran them (EventCounters). */
+    private long messagesSent;
+    private long messagesReceived;
     /** Owner only: when it last became RUNNING (for busyNanos). */
     private long busySince;
     /** Owner only: consecutive tasks taken from the run-next slot. */
@@ -45,6 +48,14 @@ final class Processor {
     /** Monitor only: the tasksRun it saw last, and when it first saw that value. */
     long monitorSeenTicks = -1;
     long monitorSeenSince;
+    /**
+     * Monitor writes, EchoRuntime.processorHolds reads (any thread): the same pair for
+     * diagnostics, except that a monitor oversleep does not reset it. The hand-off forgets
+     * holds after an oversleep (the carriers may not have run either); an operator asking
+     * "how long has this processor been stuck" wants the whole time. -1: not running.
+     */
+    volatile long progressTicks = -1;
+    volatile long progressSince;
 
     Processor(int id) {
         this.id = id;
@@ -59,6 +70,8 @@ final class Processor {
         this.globalTakes = (long) GLOBAL_TAKES.getOpaque(retired);
         this.parks = (long) PARKS.getOpaque(retired);
         this.busyNanos = retired.busyNanos(System.nanoTime());
+        this.messagesSent = retired.messagesSent();
+        this.messagesReceived = retired.messagesReceived();
     }
 
     // Owner-side counter updates.
@@ -74,6 +87,23 @@ final class Processor {
 
     void countGlobalTake() {
         GLOBAL_TAKES.setOpaque(this, globalTakes + 1);
+    }
+
+    void countMessages(int sent, int received) {
+        if (sent != 0) {
+            MESSAGES_SENT.setOpaque(this, messagesSent + sent);
+        }
+        if (received != 0) {
+            MESSAGES_RECEIVED.setOpaque(this, messagesReceived + received);
+        }
+    }
+
+    long messagesSent() {
+        return (long) MESSAGES_SENT.getOpaque(this);
+    }
+
+    long messagesReceived() {
+        return (long) MESSAGES_RECEIVED.getOpaque(this);
     }
 
     void countPark() {
@@ -128,6 +158,8 @@ final class Processor {
     private static final VarHandle PARKS;
     private static final VarHandle BUSY_NANOS;
     private static final VarHandle BUSY_SINCE;
+    private static final VarHandle MESSAGES_SENT;
+    private static final VarHandle MESSAGES_RECEIVED;
 
     static {
         try {
@@ -139,6 +171,8 @@ final class Processor {
             PARKS = l.findVarHandle(Processor.class, "parks", long.class);
             BUSY_NANOS = l.findVarHandle(Processor.class, "busyNanos", long.class);
             BUSY_SINCE = l.findVarHandle(Processor.class, "busySince", long.class);
+            MESSAGES_SENT = l.findVarHandle(Processor.class, "messagesSent", long.class);
+            MESSAGES_RECEIVED = l.findVarHandle(Processor.class, "messagesReceived", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

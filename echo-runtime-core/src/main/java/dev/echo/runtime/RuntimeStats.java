@@ -20,15 +20,33 @@ import java.util.Map;
  * @param workers        carrier threads (Ms) alive
  * @param handOffs       processors handed off by the monitor because one task held them
  * @param processors     one entry per processor, by id
+ * @param channelMessagesSent     values tasks of this runtime put into channels (buffered or handed over)
+ * @param channelMessagesReceived values channels gave to receivers in tasks of this runtime
  */
 public record RuntimeStats(String name, String transport, long tasksSpawned, long tasksCompleted,
                            long tasksFailed, long tasksCancelled, Map<TaskStatus, Long> liveByStatus,
                            int globalQueueLength, int timersPending, int workers, long handOffs,
-                           List<ProcessorStats> processors) {
+                           List<ProcessorStats> processors, long channelMessagesSent,
+                           long channelMessagesReceived) {
 
     public RuntimeStats {
         liveByStatus = Map.copyOf(liveByStatus);
         processors = List.copyOf(processors);
+    }
+
+    /**
+     * Task resumptions run (the original design's TaskWoken events): runs of a task after its
+     * first, that is wake-ups after a park plus yields. Derived from counters the scheduler keeps
+     * anyway (the processors' task runs minus the tasks started), so counting it costs the hot
+     * path nothing.
+     */
+    public long tasksWoken() {
+        long runs = 0;
+        for (ProcessorStats processor : processors) {
+            runs += processor.tasksRun();
+        }
+        long started = tasksSpawned - liveByStatus.getOrDefault(TaskStatus.READY, 0L);
+        return Math.max(0, runs - started);
     }
 
     /** Live tasks (spawned and not finished). */

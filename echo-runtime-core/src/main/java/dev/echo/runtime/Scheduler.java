@@ -106,6 +106,8 @@ final class Scheduler implements Executor {
     private Worker idleWorkers;
     private int idleWorkerCount;
     private final List<Worker> workers = new ArrayList<>();
+    /** workers.size(); written under lock, read without (statistics must not take the lock). */
+    private volatile int workersAlive;
     private int workerSequence;
 
     /** Retired processors whose worker still runs the task that held them (Monitor hand-off). */
@@ -261,6 +263,7 @@ final class Scheduler implements Executor {
             lock.lock();
             try {
                 workers.remove(worker);
+                workersAlive = workers.size();
                 p.state = Processor.IDLE;
                 pushIdleProcessor(p);
             } finally {
@@ -388,6 +391,7 @@ final class Scheduler implements Executor {
     private Worker newWorker(Processor first) {
         Worker w = new Worker(this, name + "-worker-" + workerSequence++, first);
         workers.add(w);
+        workersAlive = workers.size();
         return w;
     }
 
@@ -395,6 +399,7 @@ final class Scheduler implements Executor {
         lock.lock();
         try {
             workers.remove(worker);
+            workersAlive = workers.size();
         } finally {
             lock.unlock();
         }
@@ -531,6 +536,24 @@ final class Scheduler implements Executor {
         return stats;
     }
 
+    /** Channel messages sent (EventCounters), summed over the processors now in the slots. */
+    long messagesSent() {
+        long sum = 0;
+        for (int i = 0; i < processorCount; i++) {
+            sum += slots.get(i).messagesSent();
+        }
+        return sum;
+    }
+
+    /** Channel messages received (EventCounters), summed over the processors now in the slots. */
+    long messagesReceived() {
+        long sum = 0;
+        for (int i = 0; i < processorCount; i++) {
+            sum += slots.get(i).messagesReceived();
+        }
+        return sum;
+    }
+
     /** Workers ever created (a thread start each). */
     int workersStarted() {
         lock.lock();
@@ -541,12 +564,8 @@ final class Scheduler implements Executor {
         }
     }
 
+    /** Workers alive; a moment's view, read without the scheduler's lock. */
     int workerCount() {
-        lock.lock();
-        try {
-            return workers.size();
-        } finally {
-            lock.unlock();
-        }
+        return workersAlive;
     }
 }

@@ -72,6 +72,8 @@ public final class Task<T> {
     private final Callable<T> body;
     private final EchoFuture<T> future;
     final Thread thread;
+    /** System.nanoTime() at spawn, for the task dump's age. */
+    private final long spawnNanos = System.nanoTime();
 
     /** Set by cancel() (any thread); never by an interrupt. */
     private volatile boolean cancelRequested;
@@ -243,6 +245,15 @@ public final class Task<T> {
 
     boolean hasStarted() {
         return started;
+    }
+
+    long spawnNanos() {
+        return spawnNanos;
+    }
+
+    /** The deadline of the park in progress, or {@link Parking#NO_DEADLINE}; a moment's view. */
+    long parkDeadline() {
+        return parkDeadline;
     }
 
     @Override

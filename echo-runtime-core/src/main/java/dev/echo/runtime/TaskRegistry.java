@@ -83,6 +83,19 @@ final class TaskRegistry {
         return tasks;
     }
 
+    /** The live task with this id, or null; walks one stripe under its monitor. */
+    Task<?> find(long id) {
+        Stripe stripe = stripes[(int) id & mask];
+        synchronized (stripe) {
+            for (Task<?> t = stripe.head; t != null; t = t.registryNext) {
+                if (t.id() == id) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
     boolean isEmpty() {
         for (Stripe stripe : stripes) {
             synchronized (stripe) {

@@ -1,6 +1,7 @@
 package dev.echo.runtime.chan;
 
 import dev.echo.runtime.Echo;
+import dev.echo.runtime.EventCounters;
 import dev.echo.runtime.Parking;
 import dev.echo.runtime.WaitTarget;
 import java.time.Duration;
@@ -477,9 +478,14 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
         return usedFromOutside;
     }
 
+    /**
+     * The channel with how full it is, e.g. {@code Channel#7[capacity=16, 16 queued]}. The
+     * count is read without the lock: a moment's view for reports and the task dump, never a
+     * decision.
+     */
     @Override
     public String describeWait() {
-        return toString();
+        return "Channel#" + id + "[capacity=" + capacity + ", " + count + " queued" + (closed ? ", closed]" : "]");
     }
 
     @Override
@@ -501,6 +507,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             receiver.item = value;
             if (receiver.waiter.claim(receiver.index)) {
                 pendingWake = receiver.waiter;
+                EventCounters.channelMessages(1, 1);
                 return true;
             }
             receiver.item = null;
@@ -510,6 +517,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
                 growBuffer();
             }
             append(value);
+            EventCounters.channelMessages(1, 0);
             return true;
         }
         return false;
@@ -531,10 +539,12 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             if (sender != null) {
                 append(sender.item);
             }
+            EventCounters.channelMessages(sender != null ? 1 : 0, 1);
             return value;
         }
         WaitNode sender = dequeueSender();
         if (sender != null) {
+            EventCounters.channelMessages(1, 1);
             return sender.item;
         }
         return closed ? CLOSED : NOTHING;

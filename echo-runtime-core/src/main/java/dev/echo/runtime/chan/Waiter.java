@@ -151,13 +151,13 @@ final class Waiter implements WaitTarget {
     @Override
     public String describeWait() {
         if (nodes == null) {
-            return (only.send ? "send on " : "receive on ") + only.channel;
+            return (only.send ? "send on " : "receive on ") + only.channel.describeWait();
         }
         StringBuilder description = new StringBuilder("select on");
         for (WaitNode node : nodes) {
             description.append(node.index == 0 ? " " : ", ")
                     .append(node.send ? "send to " : "receive from ")
-                    .append(node.channel);
+                    .append(node.channel.describeWait());
         }
         return description.toString();
     }

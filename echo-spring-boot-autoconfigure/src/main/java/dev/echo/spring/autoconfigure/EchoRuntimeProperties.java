@@ -42,6 +42,8 @@ public class EchoRuntimeProperties implements Validator {
     /** Whether to register Echo as the applicationTaskExecutor (used by @Async, MVC async, WebSocket), replacing Boot's. */
     private boolean applicationTaskExecutor;
 
+    private final Metrics metrics = new Metrics();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -96,6 +98,25 @@ public class EchoRuntimeProperties implements Validator {
 
     public void setApplicationTaskExecutor(boolean applicationTaskExecutor) {
         this.applicationTaskExecutor = applicationTaskExecutor;
+    }
+
+    public Metrics getMetrics() {
+        return this.metrics;
+    }
+
+    /** The runtime's Micrometer meters (echo.*), bound when Micrometer is on the class path. */
+    public static class Metrics {
+
+        /** Whether to bind the runtime's meters to the application's meter registries. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     /** The builder these properties describe (customizers run on it afterwards). */

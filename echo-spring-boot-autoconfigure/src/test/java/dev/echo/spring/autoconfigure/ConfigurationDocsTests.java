@@ -25,7 +25,7 @@ class ConfigurationDocsTests {
 
     private static final Path DOCS = Path.of("../docs/configuration.md");
 
-    private static final Pattern ROW = Pattern.compile("^\\| `(echo\\.[a-z.-]+)` \\| (.+?) \\| (.+?) \\| (.+) \\|$", Pattern.MULTILINE);
+    private static final Pattern ROW = Pattern.compile("^\\| `((?:echo|management\\.(?:health|endpoint)\\.echo)\\.[a-z.-]+)` \\| (.+?) \\| (.+?) \\| (.+) \\|$", Pattern.MULTILINE);
 
     @Test
     void documentsEveryPropertyAsTheGeneratedMetadataDescribesIt() throws IOException {
