@@ -69,10 +69,11 @@ public final class TaskScope<T, R> implements AutoCloseable {
      * Implementation overview
      *
      * Invariants (lock guards running, failures, winner, shutdown, children, joined):
-     *  1. running counts children whose wrapped body has not ended. It is raised before the
-     *     child's thread starts (EchoRuntime.start's beforeStart) and lowered exactly once, in
-     *     the wrapper's finally, which is the last thing the child's body does. So running == 0
-     *     means no child body runs; close() then joins the threads for the few steps after.
+     *  1. running counts children that have not exited. It is raised before the child's thread
+     *     starts (EchoRuntime.start's beforeStart) and lowered exactly once, by the child's
+     *     Task.onExit action, which runs after the body (or instead of it, for a child cancelled
+     *     before it started). So running == 0 means no child body runs; close() then joins the
+     *     threads for the few steps after.
      *  2. shutdown only goes false -> true. Once true, every child in children has been (or is
      *     being) cancelled, and a child forked later is cancelled right after it is started.
      *  3. A child's ending is recorded (failure, winner) under the lock before running drops, so
@@ -216,6 +217,8 @@ public final class TaskScope<T, R> implements AutoCloseable {
                     children.add(task);
                     running++;
                 }
+                // An exit action, not the wrapper: a child cancelled before it starts never runs its body.
+                task.onExit(outcome -> childExited());
                 counted[0] = task;
             });
         } catch (RejectedExecutionException closedRuntime) {
@@ -237,29 +240,21 @@ public final class TaskScope<T, R> implements AutoCloseable {
         return child;
     }
 
-    /** The child's body, on the child's thread: records how it ended (invariants 1 and 3). */
+    /** The child's body, on the child's thread: records how it ended (invariant 3). */
     private <U> U runChild(Callable<? extends U> body) throws Exception {
         Task<?> self = Task.currentOrNull();
-        boolean ended = false;
         try {
             U value = body.call();
-            ended = true;
-            childEnded(self, true, value, null);
+            recordOutcome(self, true, value, null);
             return value;
         } catch (Exception | Error failure) {
-            ended = true;
-            childEnded(self, false, null, failure);
+            recordOutcome(self, false, null, failure);
             throw failure;
-        } finally {
-            if (!ended) {
-                childEnded(self, false, null, null);
-            }
         }
     }
 
-    private void childEnded(Task<?> self, boolean succeeded, Object value, Throwable failure) {
+    private void recordOutcome(Task<?> self, boolean succeeded, Object value, Throwable failure) {
         boolean cancelSiblings = false;
-        boolean wakeOwner;
         synchronized (lock) {
             boolean cancelled = self.isCancelled() || failure instanceof CancellationException;
             if (succeeded && !cancelled) {
@@ -269,17 +264,24 @@ public final class TaskScope<T, R> implements AutoCloseable {
                     cancelSiblings = !shutdown;
                     shutdown = true;
                 }
-            } else if (!succeeded && !cancelled && failure != null) {
+            } else if (!succeeded && !cancelled) {
                 failures.add(failure);
                 if (policy == Policy.FAIL_FAST && !shutdown) {
                     shutdown = true;
                     cancelSiblings = true;
                 }
             }
-            wakeOwner = --running == 0;
         }
         if (cancelSiblings) {
             cancelChildren();
+        }
+    }
+
+    /** The child's exit action (invariant 1): runs once per child, whether or not its body ran. */
+    private void childExited() {
+        boolean wakeOwner;
+        synchronized (lock) {
+            wakeOwner = --running == 0;
         }
         if (wakeOwner) {
             LockSupport.unpark(owner.thread);
