@@ -381,8 +381,10 @@ public final class TaskScope<T, R> implements AutoCloseable {
             shutdown = true;
             toCancel = new ArrayList<>(children);
         }
+        Task<?> caller = Task.currentOrNull();
         for (Task<?> child : toCancel) {
-            if (!child.future().isDone()) {
+            // Not the caller: a failing child or a winner that shuts the scope down keeps its own outcome.
+            if (child != caller && !child.future().isDone()) {
                 child.cancel();
             }
         }

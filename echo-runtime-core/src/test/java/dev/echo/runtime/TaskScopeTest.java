@@ -69,10 +69,11 @@ class TaskScopeTest {
                             return null;
                         }));
                     }
-                    scope.fork(() -> {
+                    Task<Object> failing = scope.fork(() -> {
                         throw boom;
                     });
                     assertThatThrownBy(scope::join).isSameAs(boom);
+                    assertThat(failing.status()).as("the failing child keeps its own outcome").isEqualTo(TaskStatus.FAILED);
                 }
                 assertThat(live(runtime)).isEqualTo(before);
                 assertThat(waiting).allSatisfy(c -> assertThat(c.status()).isEqualTo(TaskStatus.CANCELLED));
@@ -185,6 +186,7 @@ class TaskScopeTest {
             runtime.block(() -> {
                 long before = live(runtime);
                 Task<String> loser;
+                Task<String> winner;
                 try (var scope = TaskScope.<String>firstSuccess()) {
                     scope.fork(() -> {
                         throw new IOException("primary down");
@@ -193,13 +195,14 @@ class TaskScopeTest {
                         waitForever();
                         return "never";
                     });
-                    scope.fork(() -> {
+                    winner = scope.fork(() -> {
                         Echo.sleep(Duration.ofMillis(10));
                         return "mirror";
                     });
                     assertThat(scope.join()).isEqualTo("mirror");
                 }
                 assertThat(loser.status()).isEqualTo(TaskStatus.CANCELLED);
+                assertThat(winner.status()).as("the winner keeps its own outcome").isEqualTo(TaskStatus.COMPLETED);
                 assertThat(live(runtime)).isEqualTo(before);
                 return null;
             });
