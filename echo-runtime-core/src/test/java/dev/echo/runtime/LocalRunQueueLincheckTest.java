@@ -105,10 +105,14 @@ public class LocalRunQueueLincheckTest {
         return r == null ? null : ((Item) r).value();
     }
 
+    private static final int SCALE = Integer.getInteger("echo.lincheck.scale", 1);
+
     @Test
     void modelCheckingFindsNoNonLinearizableExecution() {
+        // Iterations scale with -Decho.lincheck.scale (default 1), as the channel suites do: the
+        // default suite must stay within its time budget on 2 cores; deep runs raise it.
         new ModelCheckingOptions()
-                .iterations(30)
+                .iterations(20 * SCALE)
                 .invocationsPerIteration(500)
                 .threads(3)
                 .actorsPerThread(3)
@@ -120,7 +124,7 @@ public class LocalRunQueueLincheckTest {
     @Test
     void stressFindsNoNonLinearizableExecution() {
         new StressOptions()
-                .iterations(20)
+                .iterations(12 * SCALE)
                 .invocationsPerIteration(2_000)
                 .threads(3)
                 .actorsPerThread(3)
