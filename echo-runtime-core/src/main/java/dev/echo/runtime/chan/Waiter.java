@@ -1,6 +1,5 @@
 package dev.echo.runtime.chan;
 
-import dev.echo.runtime.DeadlineExceededException;
 import dev.echo.runtime.Parking;
 import dev.echo.runtime.WaitTarget;
 import java.lang.invoke.MethodHandles;
@@ -101,8 +100,7 @@ final class Waiter implements WaitTarget {
             boolean inTime;
             try {
                 inTime = Parking.park(this, deadlineNanos);
-            } catch (CancellationException | DeadlineExceededException cancelled) {
-                // A scope deadline ends the wait as a cancellation does: unlinked, or the won case kept.
+            } catch (CancellationException cancelled) {
                 if (cancel()) {
                     deregister(CANCELLED);
                     throw cancelled;

@@ -1,6 +1,5 @@
 package dev.echo.runtime.net;
 
-import dev.echo.runtime.DeadlineExceededException;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.runtime.Parking;
@@ -104,7 +103,7 @@ public final class TcpListener implements AutoCloseable, TaskUsers.Closable {
         ChannelFuture bound = bootstrap.bind(target);
         try {
             new IoWait("bind to", target).await(bound, Parking.NO_DEADLINE);
-        } catch (CancellationException | DeadlineExceededException e) {
+        } catch (CancellationException e) {
             bound.channel().close();
             throw e;
         }
@@ -172,7 +171,7 @@ public final class TcpListener implements AutoCloseable, TaskUsers.Closable {
             }
             try {
                 timedOut = !Parking.park(acceptWait, deadline);
-            } catch (CancellationException | DeadlineExceededException e) {
+            } catch (CancellationException e) {
                 lock.lock();
                 try {
                     acceptors.remove(self);
