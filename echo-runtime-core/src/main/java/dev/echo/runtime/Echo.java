@@ -97,11 +97,42 @@ public final class Echo {
     }
 
     /**
+     * Runs {@code body} under a deadline {@code timeout} from now: every Echo wait inside it
+     * (channel operations, select, {@code await}, {@code sleep}, locks, TCP read / write /
+     * connect / accept), and in tasks forked there through a {@link TaskScope}, ends at the
+     * deadline with {@link DeadlineExceededException}, which then leaves this method (kotlinx's
+     * {@code withTimeout}, Tokio's {@code timeout}, Go's {@code context.WithTimeout}). Nested
+     * deadlines take the earliest: an inner {@code withTimeout} cannot extend an outer one.
+     * {@code timeout} follows the one rule: zero or negative has already expired, so the body's
+     * first wait throws (what is ready is still taken without waiting). The deadline bounds
+     * waits only; a body that computes past it without waiting returns normally. Works on
+     * plain threads too; cleanup that must wait after the deadline runs in
+     * {@link #nonCancellable(Duration, Callable)}.
+     *
+     * @return what {@code body} returns
+     * @throws DeadlineExceededException if a wait inside reached the deadline (this one or an outer one)
+     * @throws NullPointerException if {@code timeout} or {@code body} is null
+     * @throws Exception whatever {@code body} throws
+     */
+    public static <T> T withTimeout(Duration timeout, Callable<T> body) throws Exception {
+        long end = Parking.deadlineAfter(timeout);
+        Objects.requireNonNull(body, "body");
+        Deadline outer = Parking.currentDeadline();
+        Parking.setCurrentDeadline(Deadline.earliest(outer, end, "withTimeout(" + timeout + ")"));
+        try {
+            return body.call();
+        } finally {
+            Parking.setCurrentDeadline(outer);
+        }
+    }
+
+    /**
      * Runs {@code body} on the current task with cancellation held off for up to {@code grace}:
      * for cleanup that must still wait after the task was cancelled (a last send, a flush, a
      * goodbye on a socket). Inside, Echo's waits proceed as if the task were not cancelled
      * until {@code grace} has passed, then throw {@link java.util.concurrent.CancellationException}
-     * again; nested calls keep the earliest end. The task stays cancelled: its future still
+     * again; nested calls keep the earliest end. An expired {@link #withTimeout} or
+     * {@link TaskScope} deadline is held off the same way. The task stays cancelled: its future still
      * ends CANCELLED. On a plain thread (no cancellation to hold off) it just runs {@code body}.
      *
      * @return what {@code body} returns

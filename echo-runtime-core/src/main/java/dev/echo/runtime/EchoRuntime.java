@@ -269,12 +269,23 @@ public final class EchoRuntime implements AutoCloseable {
     }
 
     private <T> Task<T> start(String taskName, Callable<T> body) {
+        return start(taskName, body, null);
+    }
+
+    /**
+     * Spawns; {@code beforeStart} (TaskScope.fork: scope, deadline, ScopedValue bindings) sees
+     * the task after it is counted live and before its thread starts.
+     */
+    <T> Task<T> start(String taskName, Callable<T> body, java.util.function.Consumer<Task<T>> beforeStart) {
         Objects.requireNonNull(body, "body");
         if (closed) {
             throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot spawn a task");
         }
         Task<T> task = new Task<>(ids.incrementAndGet(), taskName, this, body, threadBuilder);
         live.add(task);
+        if (beforeStart != null) {
+            beforeStart.accept(task);
+        }
         try {
             if (JdkHooks.currentCarrierThread() instanceof Worker worker && worker.scheduler == scheduler) {
                 int outer = worker.submission;

@@ -7,7 +7,7 @@ import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
 
 /**
- * The two places where Echo reaches inside the JDK, both in {@code java.lang} and both opened by
+ * The places where Echo reaches inside the JDK, all in {@code java.lang} and all opened by
  * {@value #FLAG}:
  *
  * <ol>
@@ -18,6 +18,8 @@ import java.util.concurrent.Executor;
  *   <li>{@code Thread.currentCarrierThread()}: when a task unparks or starts another task, the
  *       JDK calls {@code execute} on the task's own (virtual) thread; the scheduler needs the
  *       carrier to find the worker, and so the processor, it is running on.</li>
+ *   <li>ScopedValue bindings: a {@link TaskScope} fork inherits its forker's, as a
+ *       {@code StructuredTaskScope} fork does (the {@code ScopedValue inheritance} block below).</li>
  * </ol>
  *
  * <p>Diagnostics read one more thing under the same flag, and only read it:
@@ -145,4 +147,48 @@ final class JdkHooks {
     }
 
     private static volatile boolean pollersStarted;
+
+    // ## ScopedValue inheritance (TaskScope.fork) ##
+    //
+    // A third reach inside java.lang, through the same opening: StructuredTaskScope's forks
+    // inherit the forker's ScopedValue bindings, and JDK 25 has no public API to do the same
+    // for threads it does not start itself. The bindings are one immutable snapshot object;
+    // ScopedValue.scopedValueBindings() returns the caller's, and a thread whose private
+    // Thread.scopedValueBindings field holds one before start() runs its body with it
+    // (VirtualThread.run -> runWith), exactly as a StructuredTaskScope fork does.
+
+    private static final MethodHandle CURRENT_BINDINGS;
+    private static final java.lang.invoke.VarHandle THREAD_BINDINGS;
+
+    static {
+        MethodHandle current = null;
+        java.lang.invoke.VarHandle field = null;
+        try {
+            current = MethodHandles.privateLookupIn(ScopedValue.class, MethodHandles.lookup())
+                    .findStatic(ScopedValue.class, "scopedValueBindings",
+                            MethodType.methodType(Class.forName("java.lang.ScopedValue$Snapshot")))
+                    .asType(MethodType.methodType(Object.class));
+            field = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "scopedValueBindings", Object.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Left null: requireAvailable() has already failed for the same missing flag.
+        }
+        CURRENT_BINDINGS = current;
+        THREAD_BINDINGS = field;
+    }
+
+    /** The caller's ScopedValue bindings, an immutable snapshot (never null). */
+    static Object scopedValueBindings() {
+        requireAvailable();
+        try {
+            return (Object) CURRENT_BINDINGS.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot read the ScopedValue bindings", e);
+        }
+    }
+
+    /** Makes the unstarted {@code thread} run its body with {@code bindings}. */
+    static void inheritScopedValueBindings(Thread thread, Object bindings) {
+        THREAD_BINDINGS.set(thread, bindings);
+    }
 }

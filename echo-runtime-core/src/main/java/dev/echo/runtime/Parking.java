@@ -97,16 +97,49 @@ public final class Parking {
 
     private static boolean parkPlainThread(Object blocker, long deadlineNanos) {
         checkCancelled();
-        if (deadlineNanos == NO_DEADLINE) {
+        Deadline scoped = PLAIN_THREAD_DEADLINE.get();
+        long deadline = deadlineNanos;
+        if (scoped != null) {
+            if (scoped.hasPassed()) {
+                throw scoped.exceeded();
+            }
+            deadline = scoped.bound(deadline);
+        }
+        if (deadline == NO_DEADLINE) {
             LockSupport.park(blocker);
         } else {
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
+            long remaining = deadline - System.nanoTime();
+            if (remaining > 0) {
+                LockSupport.parkNanos(blocker, remaining);
             }
-            LockSupport.parkNanos(blocker, remaining);
         }
         checkCancelled();
+        if (scoped != null && scoped.binds(deadlineNanos) && scoped.hasPassed()) {
+            throw scoped.exceeded();
+        }
         return deadlineNanos == NO_DEADLINE || deadlineNanos - System.nanoTime() > 0;
+    }
+
+    // ## Scope deadlines (Echo.withTimeout, TaskScope) ##
+
+    /** A plain thread's scope deadline; a task keeps its own in Task.deadline (one field read in park). */
+    private static final ThreadLocal<Deadline> PLAIN_THREAD_DEADLINE = new ThreadLocal<>();
+
+    /** The caller's scope deadline, or null. */
+    static Deadline currentDeadline() {
+        Task<?> task = Task.currentOrNull();
+        return task != null ? task.deadline : PLAIN_THREAD_DEADLINE.get();
+    }
+
+    /** Replaces the caller's scope deadline (null: none); scopes restore the outer one on exit. */
+    static void setCurrentDeadline(Deadline deadline) {
+        Task<?> task = Task.currentOrNull();
+        if (task != null) {
+            task.deadline = deadline;
+        } else if (deadline == null) {
+            PLAIN_THREAD_DEADLINE.remove();
+        } else {
+            PLAIN_THREAD_DEADLINE.set(deadline);
+        }
     }
 }

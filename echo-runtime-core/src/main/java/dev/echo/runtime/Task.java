@@ -88,6 +88,20 @@ public final class Task<T> {
     /** Task only: inside Echo.nonCancellable, cancellation is ignored until graceEnd. */
     private boolean nonCancellable;
     private long graceEnd;
+    /**
+     * Task only: the deadline of the innermost withTimeout / TaskScope deadline around the code
+     * running now, or one inherited at fork (written before the thread starts); null: none.
+     * A plain field: only this task's thread reads it (in park) or writes it.
+     */
+    Deadline deadline;
+    /** The scope this task was forked into, or null if spawned. Written once, before start. */
+    volatile TaskScope<?, ?> scope;
+    /**
+     * The innermost TaskScope this task has open (its owner), or null; each scope links its
+     * outer one. The task writes it (open, close); cancel() reads it on any thread, so that
+     * cancelling an owner cancels its scopes' children at once.
+     */
+    volatile TaskScope<?, ?> openScope;
     /** Exit actions (onExit), newest last; guarded by exitLock. Null once the task has exited. */
     private java.util.LinkedHashSet<ExitAction> exitActions = new java.util.LinkedHashSet<>(0);
     private final Object exitLock = new Object();
@@ -171,6 +185,12 @@ public final class Task<T> {
         }
         cancelRequested = true;
         thread.interrupt();
+        // Structured concurrency: the children of every scope this task has open go with it.
+        // Read after the write above (both volatile); TaskScope.fork re-checks the owner's
+        // cancellation after adding a child, so a child forked meanwhile is cancelled too.
+        for (TaskScope<?, ?> open = openScope; open != null; open = open.outer()) {
+            open.cancelChildren();
+        }
         return true;
     }
 
@@ -261,6 +281,25 @@ public final class Task<T> {
         return name != null ? "Task#" + id + "(" + name + ")" : "Task#" + id;
     }
 
+    /**
+     * One line for a task dump (the Actuator endpoint, logs): id and name, status, the scope
+     * it was forked into (and that scope's owner), and what it waits on in an Echo primitive,
+     * e.g. {@code Task#12(fetch) WAITING in TaskScope[fail-fast, owner Task#3(main)] on receive on Channel[cap=0]}.
+     * A moment's view, safe from any thread.
+     */
+    public String describe() {
+        StringBuilder line = new StringBuilder(toString()).append(' ').append(status());
+        TaskScope<?, ?> forkedInto = scope;
+        if (forkedInto != null) {
+            line.append(" in ").append(forkedInto);
+        }
+        Object target = waitingOn;
+        if (target != null) {
+            line.append(" on ").append(target instanceof WaitTarget w ? w.describeWait() : String.valueOf(target));
+        }
+        return line.toString();
+    }
+
     // ## Running (on the task's own virtual thread) ##
 
     private void runBody() {
@@ -332,6 +371,14 @@ public final class Task<T> {
     boolean park(Object blocker, long deadlineNanos) {
         throwIfCancelled();
         long deadline = deadlineNanos;
+        // The hot path pays one field read for scope deadlines when there is none.
+        Deadline scoped = this.deadline;
+        if (scoped != null) {
+            if (scoped.hasPassed()) {
+                throw scoped.exceeded();
+            }
+            deadline = scoped.bound(deadline);
+        }
         if (cancelRequested) {
             deadline = TimerHeap.earlier(deadline == Parking.NO_DEADLINE ? TimerHeap.NONE : deadline, graceEnd);
         }
@@ -339,6 +386,9 @@ public final class Task<T> {
         if (deadline != Parking.NO_DEADLINE) {
             if (deadline - System.nanoTime() <= 0) {
                 throwIfCancelled();
+                if (scoped != null && scoped.binds(deadlineNanos)) {
+                    throw scoped.exceeded();
+                }
                 return false;
             }
             parkDeadline = deadline;
@@ -371,6 +421,9 @@ public final class Task<T> {
             }
         }
         throwIfCancelled();
+        if (scoped != null && scoped.binds(deadlineNanos) && scoped.hasPassed()) {
+            throw scoped.exceeded();
+        }
         return deadlineNanos == Parking.NO_DEADLINE || deadlineNanos - System.nanoTime() > 0;
     }
 
@@ -388,11 +441,17 @@ public final class Task<T> {
         long end = System.nanoTime() + Math.max(0, Parking.cappedNanos(grace));
         nonCancellable = true;
         graceEnd = outer ? TimerHeap.earlier(outerEnd, end) : end;
+        // A scope deadline is held off too, to the same grace: cleanup after a timeout may wait.
+        Deadline outerDeadline = deadline;
+        if (outerDeadline != null && outerDeadline.nanos() - end < 0) {
+            deadline = new Deadline(end, outerDeadline.origin() + ", held off by nonCancellable(" + grace + ")");
+        }
         try {
             return body.call();
         } finally {
             nonCancellable = outer;
             graceEnd = outerEnd;
+            deadline = outerDeadline;
         }
     }
 

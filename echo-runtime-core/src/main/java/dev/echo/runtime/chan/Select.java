@@ -182,6 +182,19 @@ public final class Select<R> {
     }
 
     /**
+     * Adds a case that completes when {@code future} settles (a task's join is
+     * {@code task.future()}) and passes its value to {@code handler}; if it failed or was
+     * cancelled, {@link #run()} rethrows as {@code await} does. With {@link Ticker#after} one
+     * select waits on channels, tasks and a deadline at once.
+     */
+    public <T> Select<R> onAwait(dev.echo.runtime.EchoFuture<T> future, Function<? super T, ? extends R> handler) {
+        Objects.requireNonNull(future, "future");
+        Objects.requireNonNull(handler, "handler");
+        return add(FutureSignal.of(future), RECEIVE_OR_CLOSED, null,
+                (Function<Received<Void>, R>) settled -> handler.apply(future.await()));
+    }
+
+    /**
      * Runs {@code handler} if no case completes within {@code timeout} of {@link #run()} being
      * called. A zero or negative timeout fires at once if no case is ready.
      *

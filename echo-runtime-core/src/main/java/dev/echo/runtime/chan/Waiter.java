@@ -1,5 +1,6 @@
 package dev.echo.runtime.chan;
 
+import dev.echo.runtime.DeadlineExceededException;
 import dev.echo.runtime.Parking;
 import dev.echo.runtime.WaitTarget;
 import java.lang.invoke.MethodHandles;
@@ -100,7 +101,8 @@ final class Waiter implements WaitTarget {
             boolean inTime;
             try {
                 inTime = Parking.park(this, deadlineNanos);
-            } catch (CancellationException cancelled) {
+            } catch (CancellationException | DeadlineExceededException cancelled) {
+                // A scope deadline ends the wait as a cancellation does: unlinked, or the won case kept.
                 if (cancel()) {
                     deregister(CANCELLED);
                     throw cancelled;

@@ -1,5 +1,6 @@
 package dev.echo.runtime.net;
 
+import dev.echo.runtime.DeadlineExceededException;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.runtime.Parking;
@@ -219,6 +220,9 @@ public final class TcpConnection implements AutoCloseable, TaskUsers.Closable {
         } catch (CancellationException e) {
             abandon(connected, created.get(), "the connecting task was cancelled");
             throw e;
+        } catch (DeadlineExceededException e) {
+            abandon(connected, created.get(), "the connecting task's deadline passed");
+            throw e;
         }
         if (!done) {
             abandon(connected, created.get(), "connect timed out");
@@ -362,6 +366,17 @@ public final class TcpConnection implements AutoCloseable, TaskUsers.Closable {
             } catch (CancellationException e) {
                 abort("the reading task was cancelled");
                 throw e;
+            } catch (DeadlineExceededException e) {
+                // Like a read timeout: the connection stays usable, by any reader.
+                lock.lock();
+                try {
+                    if (reader == self) {
+                        reader = null;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                throw e;
             }
         }
     }
@@ -497,6 +512,9 @@ public final class TcpConnection implements AutoCloseable, TaskUsers.Closable {
                 } catch (CancellationException e) {
                     clearWriter(self);
                     abort("the writing task was cancelled");
+                    throw e;
+                } catch (DeadlineExceededException e) {
+                    clearWriter(self); // nothing of this write was queued yet: the connection stays usable
                     throw e;
                 }
                 ready = channel.isWritable();

@@ -1,5 +1,6 @@
 package dev.echo.runtime.net;
 
+import dev.echo.runtime.DeadlineExceededException;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.runtime.Parking;
@@ -103,7 +104,7 @@ public final class TcpListener implements AutoCloseable, TaskUsers.Closable {
         ChannelFuture bound = bootstrap.bind(target);
         try {
             new IoWait("bind to", target).await(bound, Parking.NO_DEADLINE);
-        } catch (CancellationException e) {
+        } catch (CancellationException | DeadlineExceededException e) {
             bound.channel().close();
             throw e;
         }
@@ -171,7 +172,7 @@ public final class TcpListener implements AutoCloseable, TaskUsers.Closable {
             }
             try {
                 timedOut = !Parking.park(acceptWait, deadline);
-            } catch (CancellationException e) {
+            } catch (CancellationException | DeadlineExceededException e) {
                 lock.lock();
                 try {
                     acceptors.remove(self);
