@@ -1,5 +1,7 @@
 package dev.echo.runtime;
 
+import dev.echo.runtime.spi.Parking;
+
 /**
  * A deadline that bounds every Echo wait of the code inside a {@link Echo#withTimeout} body or a
  * {@link TaskScope} with a deadline, and of the tasks forked there: Go's

@@ -17,7 +17,7 @@ import java.util.List;
  * is sound only under the closed-world promise.
  *
  * <p>The rule: a report is made only when nothing is runnable, no Echo timer is pending, the
- * event loop was never handed out ({@link EchoRuntime#eventLoop()}: Netty channels, Echo TCP),
+ * event loop was never handed out ({@link NettyInterop#eventLoop(EchoRuntime)}: Netty channels, Echo TCP),
  * and every live task — main included — is parked without a deadline on an Echo primitive that
  * no plain thread has used. Never part of a report, so their presence means no report: a wait
  * with a deadline (it always ends, and its timer may be firing at this very moment), a JDK

@@ -3,6 +3,8 @@ package dev.echo.runtime;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 /**
  * The static entry for code running inside an Echo task: spawn in the current runtime, yield,
@@ -117,12 +119,12 @@ public final class Echo {
     public static <T> T withTimeout(Duration timeout, Callable<T> body) throws Exception {
         long end = Parking.deadlineAfter(timeout);
         Objects.requireNonNull(body, "body");
-        Deadline outer = Parking.currentDeadline();
-        Parking.setCurrentDeadline(Deadline.earliest(outer, end, "withTimeout(" + timeout + ")"));
+        Deadline outer = Parker.currentDeadline();
+        Parker.setCurrentDeadline(Deadline.earliest(outer, end, "withTimeout(" + timeout + ")"));
         try {
             return body.call();
         } finally {
-            Parking.setCurrentDeadline(outer);
+            Parker.setCurrentDeadline(outer);
         }
     }
 

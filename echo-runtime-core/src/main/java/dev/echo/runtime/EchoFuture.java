@@ -14,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 /**
  * A value that settles once: the Future of the original design. Tasks return one
@@ -35,7 +37,7 @@ import java.util.function.BiConsumer;
  * same. A failure that is never observed (awaited, polled or handled by a callback) is logged
  * once, when the future is garbage-collected.
  */
-public final class EchoFuture<T> implements WaitTarget {
+public final class EchoFuture<T> {
 
     /*
      * Implementation overview
@@ -65,7 +67,7 @@ public final class EchoFuture<T> implements WaitTarget {
     private static final Outcome RESOLVED_NULL = new Outcome(FutureState.RESOLVED, null, null);
 
     /** A registered wake-up: a Thread to unpark, a Waker, or a Runnable to run. */
-    private static final class Waiter {
+    private static class Waiter {
         final Object action;
         Waiter next;
         volatile boolean dead;
@@ -88,6 +90,30 @@ public final class EchoFuture<T> implements WaitTarget {
                 case Waker waker -> waker.wake();
                 default -> ((Runnable) action).run();
             }
+        }
+    }
+
+    /**
+     * The waiter of a thread parked in {@link #await}: also what it parks on, so that deadlock
+     * detection and the task dump see "join of Task#…" or "await of EchoFuture[…]".
+     */
+    private static final class ParkedWaiter extends Waiter implements WaitTarget {
+        private final EchoFuture<?> future;
+
+        ParkedWaiter(Thread thread, EchoFuture<?> future) {
+            super(thread);
+            this.future = future;
+        }
+
+        @Override
+        public boolean wakeableFromOutside() {
+            // A task's future settles only when the task ends; any other may be completed by anyone.
+            return future.task == null;
+        }
+
+        @Override
+        public String describeWait() {
+            return future.task != null ? "join of " + future.task : "await of " + future;
         }
     }
 
@@ -533,18 +559,6 @@ public final class EchoFuture<T> implements WaitTarget {
         return n;
     }
 
-    // ## Deadlock detection ##
-
-    @Override
-    public boolean wakeableFromOutside() {
-        return task == null;
-    }
-
-    @Override
-    public String describeWait() {
-        return task != null ? "join of " + task : "await of " + this;
-    }
-
     @Override
     public String toString() {
         return "EchoFuture[" + state() + (task != null ? ", " + task : "") + "]";
@@ -570,13 +584,13 @@ public final class EchoFuture<T> implements WaitTarget {
 
     /** Parks until settled or the deadline; false on timeout. Removes its waiter on the way out. */
     private boolean waitUntil(long deadline) {
-        Waiter waiter = new Waiter(Thread.currentThread());
+        ParkedWaiter waiter = new ParkedWaiter(Thread.currentThread(), this);
         if (!push(waiter)) {
             return true;
         }
         try {
             while (!isSettled(state)) {
-                if (!Parking.park(this, deadline)) {
+                if (!Parking.park(waiter, deadline)) {
                     return isSettled(state);
                 }
             }

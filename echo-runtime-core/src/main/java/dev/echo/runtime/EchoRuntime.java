@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 /**
  * An Echo runtime: a GMP scheduler, its Reactor (I/O on a Netty transport, and timers) and its monitor. Tasks spawned here
@@ -441,14 +443,8 @@ public final class EchoRuntime implements AutoCloseable {
         return reactor.transport;
     }
 
-    /**
-     * The Netty event loop of this runtime's Reactor, on {@link #transport()}: register Netty
-     * channels of that transport here ({@code Bootstrap.group(runtime.eventLoop())}) and their
-     * I/O is driven by Echo's workers, as the tasks' is. Handlers run on the loop's own thread
-     * ({@code inEventLoop()}), which may be carried by any worker: they must not block.
-     * {@code dev.echo.runtime.net} is built on it.
-     */
-    public io.netty.channel.IoEventLoop eventLoop() {
+    /** The Reactor's event loop, handed out: see {@link NettyInterop#eventLoop(EchoRuntime)}. */
+    io.netty.channel.IoEventLoop eventLoop() {
         loopHandedOut = true;
         if (!reactor.hasPoller()) {
             // Workers start on demand: make sure one exists to drive the loop for a caller that
@@ -527,7 +523,7 @@ public final class EchoRuntime implements AutoCloseable {
      * Zero or negative {@code grace}: no grace, cancel at once. Idempotent.
      *
      * <p>Called from a thread this runtime carries — a Netty handler on its {@linkplain
-     * #eventLoop() event loop}, a virtual thread started inside one of its tasks — close()
+     * NettyInterop#eventLoop(EchoRuntime) event loop}, a virtual thread started inside one of its tasks — close()
      * cannot wait, since the shutdown needs that very carrier back: it marks the runtime
      * closed, starts the shutdown on a platform thread ({@code <name>-closer}) and returns.
      *
@@ -535,7 +531,7 @@ public final class EchoRuntime implements AutoCloseable {
      * @throws NullPointerException if {@code grace} is null
      */
     public void close(Duration grace) {
-        long graceNanos = Math.max(0, Parking.cappedNanos(Objects.requireNonNull(grace, "grace")));
+        long graceNanos = Math.max(0, Parker.cappedNanos(Objects.requireNonNull(grace, "grace")));
         Task<?> caller = Task.currentOrNull();
         if (caller != null && caller.runtime == this) {
             throw new IllegalStateException("close() called from " + caller + " would wait for itself");

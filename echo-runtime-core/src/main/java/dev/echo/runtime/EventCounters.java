@@ -13,9 +13,9 @@ package dev.echo.runtime;
  * {@code -Decho.events=false} compiles the counting out (a static final the JIT folds), which
  * is how the benchmarks measure what it costs.
  *
- * <p>Public only because {@code dev.echo.runtime.chan} calls it; not an API for applications.
+ * <p>{@code dev.echo.runtime.chan} reaches it through {@link dev.echo.runtime.internal.RuntimeAccess}.
  */
-public final class EventCounters {
+final class EventCounters {
 
     /** Whether events are counted at all ({@code -Decho.events=false} turns counting off). */
     static final boolean ENABLED = !"false".equals(System.getProperty("echo.events"));
@@ -28,7 +28,7 @@ public final class EventCounters {
      * receiver) and {@code received} values that left it to a receiver. Called by the channel
      * with its lock held, so it must stay this small.
      */
-    public static void channelMessages(int sent, int received) {
+    static void channelMessages(int sent, int received) {
         if (ENABLED && JdkHooks.currentCarrierThread() instanceof Worker worker && worker.processor != null) {
             // The worker carries the caller, so this thread is the processor's owner.
             worker.processor.countMessages(sent, received);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 /**
  * G of Go's G-M-P: one Echo task, a virtual thread scheduled by its runtime's scheduler.
@@ -438,7 +440,7 @@ public final class Task<T> {
     <R> R runNonCancellable(Duration grace, Callable<R> body) throws Exception {
         boolean outer = nonCancellable;
         long outerEnd = graceEnd;
-        long end = System.nanoTime() + Math.max(0, Parking.cappedNanos(grace));
+        long end = System.nanoTime() + Math.max(0, Parker.cappedNanos(grace));
         nonCancellable = true;
         graceEnd = outer ? TimerHeap.earlier(outerEnd, end) : end;
         // A scope deadline is held off too, to the same grace: cleanup after a timeout may wait.

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 /**
  * One live task at the moment of a {@linkplain EchoRuntime#taskDump task dump}: what a thread

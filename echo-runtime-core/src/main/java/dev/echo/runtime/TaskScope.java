@@ -10,6 +10,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 /**
  * Structured concurrency for Echo tasks: the owner task {@linkplain #fork forks} children into

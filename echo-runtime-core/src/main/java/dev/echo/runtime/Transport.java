@@ -97,16 +97,16 @@ public enum Transport {
         }
     }
 
-    /** Netty's channel class for a client connection on this transport. */
-    public Class<? extends SocketChannel> socketChannelType() {
+    /** Netty's channel class for a client connection on this transport: see {@link NettyInterop#socketChannelType}. */
+    Class<? extends SocketChannel> socketChannelType() {
         if (this == NIO) {
             return NioSocketChannel.class;
         }
         return loadChannelType(socketChannelClass, SocketChannel.class);
     }
 
-    /** Netty's channel class for a listening socket on this transport. */
-    public Class<? extends ServerSocketChannel> serverSocketChannelType() {
+    /** Netty's channel class for a listening socket on this transport: see {@link NettyInterop#serverSocketChannelType}. */
+    Class<? extends ServerSocketChannel> serverSocketChannelType() {
         if (this == NIO) {
             return NioServerSocketChannel.class;
         }

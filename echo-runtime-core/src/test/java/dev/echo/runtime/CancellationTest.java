@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.echo.runtime.spi.Parking;
 
 /** Cancelling tasks: the suspension throws, registrations are removed, the future ends CANCELLED. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

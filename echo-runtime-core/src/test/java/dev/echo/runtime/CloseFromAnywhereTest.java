@@ -24,7 +24,7 @@ class CloseFromAnywhereTest {
         EchoRuntime runtime = Tests.runtime(2, "closeloop");
         String name = runtime.name();
         Promise<String> returned = new Promise<>();
-        runtime.eventLoop().execute(() -> {
+        NettyInterop.eventLoop(runtime).execute(() -> {
             runtime.close();
             returned.resolve("returned");
         });

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 /**
  * With deadlock detection on (a declared closed world), block() detects "all tasks are asleep"
@@ -409,7 +411,7 @@ class DeadlockDetectionTest {
     void mainWaitingOnAChannelANettyTaskOnTheRuntimesLoopWillFeedIsNotADeadlock() {
         try (EchoRuntime runtime = runtime(1, "nodlloop")) {
             dev.echo.runtime.chan.Channel<Integer> ch = dev.echo.runtime.chan.Channel.buffered(1);
-            runtime.eventLoop().schedule(() -> ch.trySend(5), 300, TimeUnit.MILLISECONDS);
+            NettyInterop.eventLoop(runtime).schedule(() -> ch.trySend(5), 300, TimeUnit.MILLISECONDS);
             int got = runtime.block(ch::receive);
             assertThat(got).isEqualTo(5);
         }

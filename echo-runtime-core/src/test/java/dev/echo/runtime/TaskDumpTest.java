@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.echo.runtime.chan.Channel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.echo.runtime.spi.WaitTarget;
 
 /** The task dump (what each live task waits on, from its WaitTarget) and the processor-hold view. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

@@ -1,9 +1,9 @@
 package dev.echo.runtime.chan;
 
 import dev.echo.runtime.Echo;
-import dev.echo.runtime.EventCounters;
-import dev.echo.runtime.Parking;
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.internal.RuntimeAccess;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -60,7 +60,10 @@ import java.util.stream.StreamSupport;
  *
  * @param <T> the type of the values the channel carries
  */
-public final class Channel<T> implements Iterable<T>, WaitTarget {
+public final class Channel<T> implements Iterable<T> {
+
+    /** The runtime's domain-event counters (messages sent / received), reached across packages. */
+    private static final RuntimeAccess RUNTIME = RuntimeAccess.get();
 
     /*
      * Implementation overview
@@ -472,9 +475,9 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
     /**
      * True once a plain thread (not an Echo task) has used this channel: from then on such a
      * thread may wake a task parked on it, so a task waiting here is not evidence of deadlock.
+     * Read by the {@link Waiter} that parks on this channel.
      */
-    @Override
-    public boolean wakeableFromOutside() {
+    boolean wakeableFromOutside() {
         return usedFromOutside;
     }
 
@@ -483,8 +486,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
      * count is read without the lock: a moment's view for reports and the task dump, never a
      * decision.
      */
-    @Override
-    public String describeWait() {
+    String describeWait() {
         return "Channel#" + id + "[capacity=" + capacity + ", " + count + " queued" + (closed ? ", closed]" : "]");
     }
 
@@ -507,7 +509,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             receiver.item = value;
             if (receiver.waiter.claim(receiver.index)) {
                 pendingWake = receiver.waiter;
-                EventCounters.channelMessages(1, 1);
+                RUNTIME.countChannelMessages(1, 1);
                 return true;
             }
             receiver.item = null;
@@ -517,7 +519,7 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
                 growBuffer();
             }
             append(value);
-            EventCounters.channelMessages(1, 0);
+            RUNTIME.countChannelMessages(1, 0);
             return true;
         }
         return false;
@@ -539,12 +541,12 @@ public final class Channel<T> implements Iterable<T>, WaitTarget {
             if (sender != null) {
                 append(sender.item);
             }
-            EventCounters.channelMessages(sender != null ? 1 : 0, 1);
+            RUNTIME.countChannelMessages(sender != null ? 1 : 0, 1);
             return value;
         }
         WaitNode sender = dequeueSender();
         if (sender != null) {
-            EventCounters.channelMessages(1, 1);
+            RUNTIME.countChannelMessages(1, 1);
             return sender.item;
         }
         return closed ? CLOSED : NOTHING;

@@ -1,7 +1,7 @@
 package dev.echo.runtime.chan;
 
-import dev.echo.runtime.Parking;
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;

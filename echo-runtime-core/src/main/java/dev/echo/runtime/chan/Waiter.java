@@ -1,8 +1,8 @@
 package dev.echo.runtime.chan;
 
 import dev.echo.runtime.DeadlineExceededException;
-import dev.echo.runtime.Parking;
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;

@@ -1,7 +1,7 @@
 package dev.echo.runtime.net;
 
-import dev.echo.runtime.Parking;
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 import io.netty.util.concurrent.Future;
 
 import java.util.concurrent.locks.LockSupport;

@@ -3,7 +3,8 @@ package dev.echo.runtime.net;
 import dev.echo.runtime.DeadlineExceededException;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.EchoRuntime;
-import dev.echo.runtime.Parking;
+import dev.echo.runtime.NettyInterop;
+import dev.echo.runtime.spi.Parking;
 import dev.echo.runtime.Task;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -202,7 +203,7 @@ public final class TcpConnection implements AutoCloseable, TaskUsers.Closable {
         Objects.requireNonNull(runtime, "runtime");
         InetSocketAddress target = resolve(address);
         AtomicReference<TcpConnection> created = new AtomicReference<>();
-        Bootstrap bootstrap = new Bootstrap().group(runtime.eventLoop()).channel(runtime.transport().socketChannelType())
+        Bootstrap bootstrap = new Bootstrap().group(NettyInterop.eventLoop(runtime)).channel(NettyInterop.socketChannelType(runtime.transport()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -3,7 +3,8 @@ package dev.echo.runtime.net;
 import dev.echo.runtime.DeadlineExceededException;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.EchoRuntime;
-import dev.echo.runtime.Parking;
+import dev.echo.runtime.NettyInterop;
+import dev.echo.runtime.spi.Parking;
 import dev.echo.runtime.Task;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -87,8 +88,8 @@ public final class TcpListener implements AutoCloseable, TaskUsers.Closable {
         InetSocketAddress target = TcpConnection.resolve(address);
         Acceptor acceptor = new Acceptor();
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(runtime.eventLoop())
-                .channel(runtime.transport().serverSocketChannelType())
+                .group(NettyInterop.eventLoop(runtime))
+                .channel(NettyInterop.serverSocketChannelType(runtime.transport()))
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(acceptor)

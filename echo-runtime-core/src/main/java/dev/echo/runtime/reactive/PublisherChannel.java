@@ -1,8 +1,8 @@
 package dev.echo.runtime.reactive;
 
 import dev.echo.runtime.EchoRuntime;
-import dev.echo.runtime.Parking;
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 import dev.echo.runtime.chan.Channel;
 import dev.echo.runtime.chan.ChannelClosedException;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.echo.runtime.sync;
 
-import dev.echo.runtime.Parking;
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;

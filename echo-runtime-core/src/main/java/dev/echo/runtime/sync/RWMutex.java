@@ -1,8 +1,8 @@
 package dev.echo.runtime.sync;
 
 import dev.echo.runtime.Echo;
-import dev.echo.runtime.Parking;
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.Parking;
+import dev.echo.runtime.spi.WaitTarget;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

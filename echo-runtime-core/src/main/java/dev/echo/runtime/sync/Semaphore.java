@@ -1,6 +1,6 @@
 package dev.echo.runtime.sync;
 
-import dev.echo.runtime.Parking;
+import dev.echo.runtime.spi.Parking;
 
 import java.time.Duration;
 

@@ -4,7 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.WaitTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

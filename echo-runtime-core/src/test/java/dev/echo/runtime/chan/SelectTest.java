@@ -5,7 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.echo.runtime.WaitTarget;
+import dev.echo.runtime.spi.WaitTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;

@@ -3,6 +3,7 @@ package dev.echo.spring.web;
 import java.util.Objects;
 
 import dev.echo.runtime.EchoRuntime;
+import dev.echo.runtime.NettyInterop;
 import io.netty.channel.EventLoopGroup;
 import reactor.netty.resources.LoopResources;
 
@@ -27,7 +28,7 @@ public final class EchoLoopResources implements LoopResources {
 
     @Override
     public EventLoopGroup onServer(boolean useNative) {
-        return this.runtime.eventLoop();
+        return NettyInterop.eventLoop(this.runtime);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.echo.spring.autoconfigure;
 
 import dev.echo.runtime.EchoFuture;
 import dev.echo.runtime.EchoRuntime;
+import dev.echo.runtime.NettyInterop;
 import dev.echo.runtime.Task;
 import dev.echo.runtime.chan.Channel;
 import dev.echo.spring.web.EchoLoopResources;
@@ -78,9 +79,9 @@ class EchoWebFluxAutoConfigurationTests {
             assertThat(factory.isUseGlobalResources()).isFalse();
             assertThat(factory.getLoopResources()).isInstanceOf(EchoLoopResources.class);
             EchoRuntime runtime = context.getBean(EchoRuntime.class);
-            assertThat(factory.getLoopResources().onServer(true)).isSameAs(runtime.eventLoop());
-            assertThat(factory.getLoopResources().onClient(true)).isSameAs(runtime.eventLoop());
-            assertThat(factory.getLoopResources().onServerSelect(true)).isSameAs(runtime.eventLoop());
+            assertThat(factory.getLoopResources().onServer(true)).isSameAs(NettyInterop.eventLoop(runtime));
+            assertThat(factory.getLoopResources().onClient(true)).isSameAs(NettyInterop.eventLoop(runtime));
+            assertThat(factory.getLoopResources().onServerSelect(true)).isSameAs(NettyInterop.eventLoop(runtime));
         });
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.echo.runtime.EchoRuntime;
+import dev.echo.runtime.NettyInterop;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class EchoReactorNettyLoopsApplicationTests {
             Connection connection = ServerHttpRequestDecorator.getNativeRequest(request);
             io.netty.channel.Channel channel = connection.channel();
             return Map.of("channel", channel.getClass().getName(), "listener", channel.parent().getClass().getName(),
-                    "onEchoLoop", channel.eventLoop() == this.runtime.eventLoop(),
+                    "onEchoLoop", channel.eventLoop() == NettyInterop.eventLoop(this.runtime),
                     "thread", Thread.currentThread().getName().replaceAll("-[0-9-]+$", ""));
         }
     }

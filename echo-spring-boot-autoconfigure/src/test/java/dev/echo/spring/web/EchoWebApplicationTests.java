@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.echo.runtime.Echo;
 import dev.echo.runtime.EchoFuture;
 import dev.echo.runtime.EchoRuntime;
+import dev.echo.runtime.NettyInterop;
 import dev.echo.runtime.Task;
 import dev.echo.runtime.TaskStatus;
 import dev.echo.runtime.chan.Channel;
@@ -323,13 +324,13 @@ class EchoWebApplicationTests {
             Connection connection = ServerHttpRequestDecorator.getNativeRequest(request);
             io.netty.channel.Channel channel = connection.channel();
             return Map.of("channel", channel.getClass().getName(), "listener", channel.parent().getClass().getName(),
-                    "onEchoLoop", channel.eventLoop() == this.runtime.eventLoop());
+                    "onEchoLoop", channel.eventLoop() == NettyInterop.eventLoop(this.runtime));
         }
 
         @EchoTask
         @GetMapping("/blocking/{id}")
         public EchoFuture<String> blocking(@PathVariable("id") int id) throws InterruptedException {
-            if (this.runtime.eventLoop().inEventLoop()) {
+            if (NettyInterop.eventLoop(this.runtime).inEventLoop()) {
                 this.ranOnTheEventLoop.incrementAndGet();
             }
             if (!Echo.inTask()) {

@@ -1,0 +1,57 @@
+package dev.echo.runtime;
+
+import java.util.Objects;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * Netty interop, in one place: the runtime's Reactor is a Netty event loop on a native transport,
+ * and Netty code (a {@code Bootstrap}, Reactor Netty's {@code LoopResources}, the Spring starter's
+ * HTTP server) can run its channels there, so that their I/O is driven by Echo's workers between
+ * tasks. The rest of Echo's API shows no Netty type; {@code dev.echo.runtime.net} is built on
+ * this class.
+ */
+public final class NettyInterop {
+
+    private NettyInterop() {
+    }
+
+    /**
+     * The Netty event loop of {@code runtime}'s Reactor, on {@link EchoRuntime#transport()}:
+     * register Netty channels of that transport here
+     * ({@code Bootstrap.group(NettyInterop.eventLoop(runtime))}) and their I/O is driven by Echo's
+     * workers, as the tasks' is. Handlers run on the loop's own thread ({@code inEventLoop()}),
+     * which may be carried by any worker: they must not block. Once handed out, deadlock
+     * detection counts the loop as a possible waker (channels may deliver I/O).
+     *
+     * @throws NullPointerException if {@code runtime} is null
+     */
+    public static IoEventLoop eventLoop(EchoRuntime runtime) {
+        return Objects.requireNonNull(runtime, "runtime").eventLoop();
+    }
+
+    /**
+     * Netty's channel class for a client connection on {@code transport} (for
+     * {@code Bootstrap.channel}); {@link Transport#NIO} always works.
+     *
+     * @throws IllegalStateException if {@code transport} is {@link Transport#AUTO} (ask the
+     *                               runtime's {@link EchoRuntime#transport()}) or its jar is missing
+     * @throws NullPointerException if {@code transport} is null
+     */
+    public static Class<? extends SocketChannel> socketChannelType(Transport transport) {
+        return Objects.requireNonNull(transport, "transport").socketChannelType();
+    }
+
+    /**
+     * Netty's channel class for a listening socket on {@code transport} (for
+     * {@code ServerBootstrap.channel}).
+     *
+     * @throws IllegalStateException if {@code transport} is {@link Transport#AUTO} or its jar is missing
+     * @throws NullPointerException if {@code transport} is null
+     */
+    public static Class<? extends ServerSocketChannel> serverSocketChannelType(Transport transport) {
+        return Objects.requireNonNull(transport, "transport").serverSocketChannelType();
+    }
+}
