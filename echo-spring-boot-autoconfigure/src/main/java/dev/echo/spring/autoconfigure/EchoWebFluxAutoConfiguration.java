@@ -7,8 +7,10 @@ import dev.echo.runtime.reactive.FutureMono;
 import dev.echo.spring.task.EchoTaskExecutor;
 import dev.echo.spring.web.EchoLoopResources;
 import dev.echo.spring.web.EchoReactiveTypes;
+import dev.echo.spring.web.KeepAliveReadResumer;
 import dev.echo.spring.web.TransportLoopResources;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -23,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -124,6 +127,21 @@ public final class EchoWebFluxAutoConfiguration {
                         () -> new TransportLoopResources(runtime.transport(), LoopResources.DEFAULT_IO_WORKER_COUNT));
             }
             return factory;
+        }
+    }
+
+    /**
+     * Reactor Netty's HTTP server re-arms reads on kept-alive connections after every response
+     * (see {@link KeepAliveReadResumer}: a Reactor Netty 1.3.6 path leaves the next request unread).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({ HttpServer.class, NettyServerCustomizer.class })
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    static class KeepAliveReadsConfiguration {
+
+        @Bean
+        NettyServerCustomizer echoKeepAliveReadResumer() {
+            return KeepAliveReadResumer::installOn;
         }
     }
 

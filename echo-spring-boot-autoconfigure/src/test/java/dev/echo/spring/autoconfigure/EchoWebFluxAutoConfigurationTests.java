@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -70,6 +71,19 @@ class EchoWebFluxAutoConfigurationTests {
             assertThat(context).doesNotHaveBean(EchoWebFluxAutoConfiguration.SharedAdapterRegistration.class);
             assertThat(EchoReactiveTypes.isRegistered(context.getBean("webFluxAdapterRegistry", ReactiveAdapterRegistry.class))).isTrue();
         });
+    }
+
+    @Test
+    void customizesReactorNettysServerToResumeReadsOnKeptAliveConnections() {
+        this.contextRunner.run((context) -> assertThat(context).getBean("echoKeepAliveReadResumer")
+            .isInstanceOf(NettyServerCustomizer.class));
+    }
+
+    @Test
+    void leavesTheServerAloneOutsideAReactiveWebApplication() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EchoRuntimeAutoConfiguration.class, EchoWebFluxAutoConfiguration.class))
+            .run((context) -> assertThat(context).doesNotHaveBean("echoKeepAliveReadResumer"));
     }
 
     @Test
