@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The places where Echo reaches inside the JDK, all in {@code java.lang} and all opened by
- * {@value #FLAG}:
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (on the module path: {@code =dev.echo.runtime}):
  *
  * <ol>
  *   <li>{@code ThreadBuilders$VirtualThreadBuilder(Executor)}, the package-private constructor
@@ -31,7 +31,12 @@ import java.util.concurrent.Executor;
  */
 final class JdkHooks {
 
-    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /**
+     * The flag for how Echo was loaded: {@code =ALL-UNNAMED} on the class path, or the module's
+     * own name when Echo runs as the named module {@code dev.echo.runtime}.
+     */
+    static final String FLAG = "--add-opens java.base/java.lang="
+            + (JdkHooks.class.getModule().isNamed() ? JdkHooks.class.getModule().getName() : "ALL-UNNAMED");
 
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
