@@ -64,6 +64,9 @@ final class AccessLogGenerator {
     private final double malformedRate;
     private final int[] networks = new int[NETWORKS];
     private Instant now = START;
+    /** The timestamp text of the second {@link #formattedSecond}: about 50 lines share each. */
+    private String formatted = "";
+    private long formattedSecond = -1;
 
     AccessLogGenerator(long seed, double malformedRate) {
         this.random = new SplittableRandom(seed);
@@ -100,7 +103,11 @@ final class AccessLogGenerator {
                 .append(random.nextInt(256)).append('.').append(1 + random.nextInt(254));
         line.append(" - ").append(random.nextInt(10) == 0 ? USERS[random.nextInt(USERS.length)] : "-");
         line.append(" [");
-        TIMESTAMP.formatTo(now, line);
+        if (now.getEpochSecond() != formattedSecond) {
+            formattedSecond = now.getEpochSecond();
+            formatted = TIMESTAMP.format(now);
+        }
+        line.append(formatted);
         line.append("] \"");
         Route route = route();
         line.append(route.method()).append(' ');

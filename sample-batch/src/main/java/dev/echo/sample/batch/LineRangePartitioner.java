@@ -57,16 +57,16 @@ final class LineRangePartitioner implements Partitioner {
         long lines = 0;
         byte last = '\n';
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            byte[] bytes = buffer.array();
             while (channel.read(buffer.clear()) > 0) {
-                buffer.flip();
-                int n = buffer.limit();
+                int n = buffer.position();
                 for (int i = 0; i < n; i++) {
-                    if (buffer.get(i) == '\n') {
+                    if (bytes[i] == '\n') {
                         lines++;
                     }
                 }
-                last = buffer.get(n - 1);
+                last = bytes[n - 1];
             }
         }
         return last == '\n' ? lines : lines + 1;
@@ -82,12 +82,12 @@ final class LineRangePartitioner implements Partitioner {
         long line = 0;
         long offset = 0;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            byte[] bytes = buffer.array();
             while (next < gridSize && channel.read(buffer.clear()) > 0) {
-                buffer.flip();
-                int n = buffer.limit();
+                int n = buffer.position();
                 for (int i = 0; i < n && next < gridSize; i++) {
-                    if (buffer.get(i) == '\n') {
+                    if (bytes[i] == '\n') {
                         line++;
                         while (next < gridSize && total * next / gridSize == line) {
                             starts[next++] = offset + i + 1;
