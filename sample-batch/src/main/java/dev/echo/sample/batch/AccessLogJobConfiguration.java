@@ -49,7 +49,7 @@ class AccessLogJobConfiguration {
             AccessLogProperties properties, InputFile input, EchoRuntime runtime, JobInterruption interruption) {
         return new JobBuilder(JOB, repository)
                 .listener(interruption)
-                .listener(new RunSummary(properties, input, runtime, System.out))
+                .listener(new RunSummary(properties, input, runtime, interruption, System.out))
                 .start(prepareInput)
                 .next(analyse)
                 .next(writeReport)

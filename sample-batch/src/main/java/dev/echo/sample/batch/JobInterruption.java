@@ -64,6 +64,11 @@ final class JobInterruption implements SmartLifecycle, JobExecutionListener {
         };
     }
 
+    /** Whether a shutdown interrupted the job. */
+    boolean interrupted() {
+        return stopping;
+    }
+
     @Override
     public void beforeJob(JobExecution jobExecution) {
         jobEnded = new CountDownLatch(1);

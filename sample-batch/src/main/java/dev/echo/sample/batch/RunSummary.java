@@ -24,9 +24,12 @@ final class RunSummary implements JobExecutionListener {
     private final AccessLogProperties properties;
     private final InputFile input;
     private final EchoRuntime runtime;
+    private final JobInterruption interruption;
     private final PrintStream out;
 
-    RunSummary(AccessLogProperties properties, InputFile input, EchoRuntime runtime, PrintStream out) {
+    RunSummary(AccessLogProperties properties, InputFile input, EchoRuntime runtime, JobInterruption interruption,
+            PrintStream out) {
+        this.interruption = interruption;
         this.properties = properties;
         this.input = input;
         this.runtime = runtime;
@@ -60,8 +63,13 @@ final class RunSummary implements JobExecutionListener {
             text.append('\n');
         }
         List<Throwable> failures = job.getAllFailureExceptions();
-        for (Throwable failure : failures) {
-            text.append("  failed: ").append(message(failure)).append('\n');
+        if (interruption.interrupted()) {
+            // Every partition reports its cancellation; one line says what happened.
+            text.append("  interrupted by shutdown (Ctrl-C or SIGTERM): no report written\n");
+        } else {
+            for (Throwable failure : failures) {
+                text.append("  failed: ").append(message(failure)).append('\n');
+            }
         }
         if (properties.getEngine() == Engine.ECHO) {
             text.append(echoStats(runtime.stats()));
