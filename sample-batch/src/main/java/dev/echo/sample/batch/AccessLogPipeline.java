@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.echo.runtime.EchoRuntime;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,8 +90,8 @@ final class AccessLogPipeline {
         return aggregate.toSummary();
     }
 
-    /** Adds {@code count} workers running {@code loop}; the last one to finish closes {@code output}. */
-    private static void stage(List<Workers.Worker> workers, String name, int count, Pipe<?> output,
+    /** Adds {@code count} workers running {@code loop}; the last one to finish closes {@code output} (the last stage has none). */
+    private static void stage(List<Workers.Worker> workers, String name, int count, @Nullable Pipe<?> output,
             Callable<Void> loop) {
         AtomicInteger running = new AtomicInteger(count);
         for (int i = 0; i < count; i++) {
