@@ -5,6 +5,9 @@
 #   ./echo.sh bench [--quick] [WORKLOAD...]
 #                               build echo-benchmarks (profile benchmarks, tests skipped), then
 #                               run the suite: java -jar echo-benchmarks/target/echo-benchmarks.jar
+#   ./echo.sh batch [--OPTION=VALUE...]
+#                               build sample-batch (tests skipped), then run its job:
+#                               java -jar sample-batch/target/sample-batch.jar (docs/batch.md)
 #   ./echo.sh mvn ARGS...       any other Maven invocation on JDK 25
 # JAVA_HOME is used when it already points at JDK 25+; otherwise the newest
 # JDK 25+ under /usr/lib/jvm (or /Library/Java/JavaVirtualMachines) is used.
@@ -46,8 +49,11 @@ case "$cmd" in
   bench|benchmarks)
     "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks -am >&2  # stdout is the report only
     exec "$JAVA_HOME/bin/java" -jar echo-benchmarks/target/echo-benchmarks.jar "$@" ;;
+  batch)
+    "${MVN[@]}" -q -DskipTests package -pl sample-batch -am >&2
+    exec "$JAVA_HOME/bin/java" -jar sample-batch/target/sample-batch.jar "$@" ;;
   mvn)
     "${MVN[@]}" "$@" ;;
   *)
-    echo "usage: ./echo.sh test | example [NAME] | bench [--quick] [WORKLOAD...] | mvn ARGS..." >&2; exit 2 ;;
+    echo "usage: ./echo.sh test | example [NAME] | bench [--quick] [WORKLOAD...] | batch [--OPTION=VALUE...] | mvn ARGS..." >&2; exit 2 ;;
 esac
