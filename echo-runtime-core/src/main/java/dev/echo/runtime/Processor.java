@@ -40,6 +40,14 @@ final class Processor {
     /** Channel messages sent and received by tasks while this processor ran them (EventCounters). */
     private long messagesSent;
     private long messagesReceived;
+    /**
+     * On a retired processor: the message counts its replacement took over (written by the
+     * monitor before {@link #retired} is set, read by the owner after it sees it), so that what
+     * the long-running task counts here afterwards is added to the scheduler's late counts when
+     * the owner gives it up, not lost with it.
+     */
+    long messagesSentTakenOver;
+    long messagesReceivedTakenOver;
     /** Owner only: when it last became RUNNING (for busyNanos). */
     private long busySince;
     /** Owner only: consecutive tasks taken from the run-next slot. */
@@ -72,6 +80,8 @@ final class Processor {
         this.busyNanos = retired.busyNanos(System.nanoTime());
         this.messagesSent = retired.messagesSent();
         this.messagesReceived = retired.messagesReceived();
+        retired.messagesSentTakenOver = this.messagesSent;
+        retired.messagesReceivedTakenOver = this.messagesReceived;
     }
 
     // Owner-side counter updates.

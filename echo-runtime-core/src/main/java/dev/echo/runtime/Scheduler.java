@@ -499,6 +499,9 @@ final class Scheduler implements Executor {
 
     /** The worker that held retired {@code p} lets go of it: what it queued meanwhile moves on. */
     void retiredGivenUp(Processor p) {
+        // Messages its long task sent or received after the hand-off counted here: keep them.
+        lateMessagesSent.add(p.messagesSent() - p.messagesSentTakenOver);
+        lateMessagesReceived.add(p.messagesReceived() - p.messagesReceivedTakenOver);
         p.queue.drainTo(global);
         retiredHeld.decrementAndGet();
         wakeP();
@@ -536,18 +539,26 @@ final class Scheduler implements Executor {
         return stats;
     }
 
-    /** Channel messages sent (EventCounters), summed over the processors now in the slots. */
+    /** Messages counted on retired processors after their hand-off (added when they are given up). */
+    private final java.util.concurrent.atomic.LongAdder lateMessagesSent = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder lateMessagesReceived = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * Channel messages sent (EventCounters), summed over the processors now in the slots and
+     * the late counts of retired ones (a task still holding a retired processor adds its
+     * messages when it lets go of it).
+     */
     long messagesSent() {
-        long sum = 0;
+        long sum = lateMessagesSent.sum();
         for (int i = 0; i < processorCount; i++) {
             sum += slots.get(i).messagesSent();
         }
         return sum;
     }
 
-    /** Channel messages received (EventCounters), summed over the processors now in the slots. */
+    /** Channel messages received (EventCounters), summed as {@link #messagesSent()} is. */
     long messagesReceived() {
-        long sum = 0;
+        long sum = lateMessagesReceived.sum();
         for (int i = 0; i < processorCount; i++) {
             sum += slots.get(i).messagesReceived();
         }

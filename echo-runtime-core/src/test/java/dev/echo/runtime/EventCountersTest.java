@@ -39,6 +39,60 @@ class EventCountersTest {
         }
     }
 
+    /**
+     * A task that holds its processor so long that the monitor hands the slot to a fresh one
+     * keeps running on the retired processor: the messages it sends from there still count
+     * (the sample-batch pipeline's file reader, pinned in file I/O, lost them before).
+     */
+    @Test
+    void countsMessagesSentFromATaskWhoseProcessorWasHandedOff() {
+        try (EchoRuntime runtime = Tests.runtime(2, "late-events")) {
+            RuntimeStats before = runtime.stats();
+            int received = runtime.block(() -> {
+                Channel<Integer> out = Channel.buffered(1_000);
+                java.util.List<Task<Void>> holders = new java.util.ArrayList<>();
+                for (int p = 0; p < 2; p++) {
+                    boolean sender = p == 0;
+                    holders.add(Echo.spawn(() -> {
+                        // Hold the processor (no scheduling point), with work waiting behind it.
+                        long giveUp = System.nanoTime() + 20_000_000_000L;
+                        long nextFiller = System.nanoTime();
+                        while (Echo.runtime().stats().handOffs() == 0 && System.nanoTime() - giveUp < 0) {
+                            if (System.nanoTime() - nextFiller >= 0) {
+                                Echo.spawn(() -> { });
+                                nextFiller = System.nanoTime() + 2_000_000L;
+                            }
+                            Thread.onSpinWait();
+                        }
+                        if (sender) {
+                            for (int i = 0; i < 500; i++) {
+                                out.trySend(i);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Task<Void> holder : holders) {
+                    holder.join();
+                }
+                int n = 0;
+                while (out.tryReceive().hasValue()) {
+                    n++;
+                }
+                return n;
+            });
+            assertThat(runtime.stats().handOffs()).as("hand-offs while both processors were held").isPositive();
+            assertThat(received).isEqualTo(500);
+            // The sender's worker adds its late counts when it lets go of the retired processor,
+            // at its first scheduling point after the task ended (maybe just after join returned).
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> runtime.stats().channelMessagesSent() - before.channelMessagesSent() >= 500);
+            RuntimeStats after = runtime.stats();
+            assertThat(after.channelMessagesSent() - before.channelMessagesSent()).isEqualTo(500);
+            assertThat(after.channelMessagesReceived() - before.channelMessagesReceived()).isEqualTo(500);
+        }
+    }
+
     @Test
     void countsASelectsSendAndReceiveAndNothingAPlainThreadDoes() {
         try (EchoRuntime runtime = Tests.runtime(1, "selects")) {
