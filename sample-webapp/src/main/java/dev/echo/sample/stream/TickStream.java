@@ -49,7 +49,7 @@ class TickStream {
         this.stats.started.increment();
         this.runtime.spawn("stream producer", () -> {
             try {
-                return produce(ticks, Duration.ofMillis(intervalMs));
+                return produce(ticks, Duration.ofMillis(intervalMs), this.stats);
             }
             finally {
                 this.stats.ended.increment();
@@ -64,7 +64,7 @@ class TickStream {
     }
 
     /** Sends ticks until the consumer closes the channel; returns how many it handed over. */
-    private static long produce(Channel<Tick> ticks, Duration interval) {
+    private static long produce(Channel<Tick> ticks, Duration interval, StreamStats stats) {
         long start = System.nanoTime();
         long pausedNanos = 0;
         long seq = 1;
@@ -73,6 +73,7 @@ class TickStream {
                 Tick tick = new Tick(seq, millis(System.nanoTime() - start), millis(pausedNanos), ticks.size());
                 long before = System.nanoTime();
                 ticks.send(tick);
+                stats.ticks.increment();
                 pausedNanos = System.nanoTime() - before;
                 Echo.sleep(interval);
             }
