@@ -7,6 +7,7 @@ const HISTORY = 60;          // samples kept per sparkline (a minute)
 const history = new Map();   // series name -> numbers, oldest first
 let previous = null;         // the last /actuator/echo snapshot, with the time it was taken
 let updates = 0;
+let refreshing = false;      // a slow answer (a busy server) must not pile up polls behind it
 
 function remember(series, value) {
   let values = history.get(series);
@@ -151,6 +152,10 @@ function drawFanOut(fanOut, backends, streams) {
 }
 
 async function refresh() {
+  if (refreshing) {
+    return;
+  }
+  refreshing = true;
   const status = document.getElementById('status');
   try {
     const [stats, dump, fanOut, backends, streams] = await Promise.all([
@@ -173,6 +178,8 @@ async function refresh() {
   } catch (failure) {
     status.textContent = `not updating: ${failure.message}`;
     status.className = 'status error';
+  } finally {
+    refreshing = false;
   }
 }
 

@@ -9,6 +9,7 @@ import dev.echo.runtime.EchoFuture;
 import dev.echo.runtime.FutureState;
 import dev.echo.runtime.Task;
 import dev.echo.runtime.TaskScope;
+import dev.echo.runtime.sync.Semaphore;
 import dev.echo.spring.task.EchoTask;
 
 import org.springframework.http.HttpStatus;
@@ -20,7 +21,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * {@code GET /api/quotes}: the price aggregator ({@link FanOut}); {@code POST /api/burst}: many
- * quote requests at once over HTTP, for the dashboard's button. Both bodies run as Echo tasks
+ * quote requests over HTTP, for the dashboard's button. Both bodies run as Echo tasks
  * ({@code @EchoTask}); the event loop only reads the request and writes the answer.
  */
 @RestController
@@ -28,6 +29,14 @@ public class QuoteController {
 
     /** Most requests one burst may send. */
     static final int MAX_BURST = 1_000;
+
+    /**
+     * Quote requests of one burst in flight at once; the rest wait for a permit as parked tasks.
+     * Each request opens a connection per backend, so an unbounded burst of 1,000 would put
+     * 6,000 connections into the server's accept queue at once, and everything else arriving
+     * (the dashboard's own polls) would wait behind them.
+     */
+    static final int BURST_IN_FLIGHT = 50;
 
     /** Longest deadline a request may ask for. */
     static final Duration MAX_DEADLINE = Duration.ofSeconds(10);
@@ -65,7 +74,10 @@ public class QuoteController {
         return this.fanOut.stats();
     }
 
-    /** Sends {@code requests} quote requests at once, each from its own task, and waits for every answer. */
+    /**
+     * Sends {@code requests} quote requests, each from its own task, {@link #BURST_IN_FLIGHT} at
+     * a time (a {@link Semaphore}), and waits for every answer.
+     */
     @EchoTask("burst")
     @PostMapping("/api/burst")
     public EchoFuture<BurstResult> burst(@RequestParam(defaultValue = "100") int requests) {
@@ -75,10 +87,19 @@ public class QuoteController {
         }
         long start = System.nanoTime();
         List<Task<QuoteBoard>> sent = new ArrayList<>(requests);
+        Semaphore inFlight = new Semaphore(BURST_IN_FLIGHT);
         try (var scope = TaskScope.collectAll()) {
             for (int i = 0; i < requests; i++) {
                 String item = "item-" + i;
-                sent.add(scope.fork("burst " + i, () -> this.client.board(item)));
+                sent.add(scope.fork("burst " + i, () -> {
+                    inFlight.acquire();
+                    try {
+                        return this.client.board(item);
+                    }
+                    finally {
+                        inFlight.release();
+                    }
+                }));
             }
             try {
                 scope.join();
