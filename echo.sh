@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs Maven with a JDK >= 25, found without any set-up by hand.
+#   ./echo.sh run [ARGS...]     build sample-webapp (tests skipped) and start it on port 8080:
+#                               java -jar sample-webapp/target/sample-webapp.jar ARGS (Ctrl-C stops it)
 #   ./echo.sh test              the whole default test suite
 #   ./echo.sh example [NAME]    build, then run an example (basic, async, tcp, channel, select; default: all)
 #   ./echo.sh bench [--quick] [WORKLOAD...]
@@ -9,10 +11,17 @@
 #                               build sample-batch (tests skipped), then run its job:
 #                               java -jar sample-batch/target/sample-batch.jar (docs/batch.md)
 #   ./echo.sh mvn ARGS...       any other Maven invocation on JDK 25
+#   ./echo.sh commands          the commands above, one a line (the README's commands are checked against it)
 # JAVA_HOME is used when it already points at JDK 25+; otherwise the newest
 # JDK 25+ under /usr/lib/jvm (or /Library/Java/JavaVirtualMachines) is used.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# Every command the case below accepts (README.md's commands are checked against this list).
+COMMANDS=(run test example examples bench benchmarks batch mvn commands)
+if [ "${1:-}" = commands ]; then
+  printf '%s\n' "${COMMANDS[@]}"; exit 0
+fi
 
 java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
 
@@ -37,6 +46,9 @@ MVN=(mvn -B -ntp -Dstyle.color=never)
 
 cmd="${1:-test}"; shift || true
 case "$cmd" in
+  run)
+    "${MVN[@]}" -q -DskipTests package -pl sample-webapp -am >&2
+    exec "$JAVA_HOME/bin/java" -jar sample-webapp/target/sample-webapp.jar "$@" ;;
   test)
     "${MVN[@]}" verify "$@" ;;
   example|examples)
@@ -55,5 +67,5 @@ case "$cmd" in
   mvn)
     "${MVN[@]}" "$@" ;;
   *)
-    echo "usage: ./echo.sh test | example [NAME] | bench [--quick] [WORKLOAD...] | batch [--OPTION=VALUE...] | mvn ARGS..." >&2; exit 2 ;;
+    echo "usage: ./echo.sh run [ARGS...] | test | example [NAME] | bench [--quick] [WORKLOAD...] | batch [--OPTION=VALUE...] | mvn ARGS... | commands" >&2; exit 2 ;;
 esac

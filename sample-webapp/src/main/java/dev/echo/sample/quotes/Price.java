@@ -1,0 +1,5 @@
+package dev.echo.sample.quotes;
+
+/** A backend's answer: its price for an item. */
+record Price(String backend, String item, double price) {
+}
