@@ -305,6 +305,14 @@ public final class EchoRuntime implements AutoCloseable {
             rejected.increment();
             throw new RejectedExecutionException("Echo runtime '" + name + "' is closed; cannot spawn a task", e);
         }
+        // A spawn that passed the closed check just before close() ran to its end: close()'s
+        // sweep of unstarted tasks may have missed this one, and no worker will ever run it.
+        // Dekker-style: the task is in `live` (stripe lock) before this volatile read, and close()
+        // writes `stopped` before its sweep locks the stripes, so at least one of the two sees
+        // the other and the task settles CANCELLED (abandonIfUnstarted is a CAS: once).
+        if (scheduler.isStopped()) {
+            task.abandonIfUnstarted();
+        }
         return task;
     }
 

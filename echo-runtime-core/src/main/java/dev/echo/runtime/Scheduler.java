@@ -531,6 +531,11 @@ final class Scheduler implements Executor {
         stopped = true;
     }
 
+    /** True once close() has stopped the workers: a task submitted now can never run. */
+    boolean isStopped() {
+        return stopped;
+    }
+
     List<ProcessorStats> processorStats() {
         List<ProcessorStats> stats = new ArrayList<>(processorCount);
         for (int i = 0; i < processorCount; i++) {

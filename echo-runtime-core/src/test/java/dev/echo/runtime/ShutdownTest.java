@@ -25,6 +25,51 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ShutdownTest {
 
+    /**
+     * Nothing spawned is lost to a close(): plain threads spawn as fast as they can while the
+     * runtime closes; every spawn either throws RejectedExecutionException or returns a task
+     * that settles (run, or CANCELLED if it never started) - including a spawn that passed the
+     * closed check just before close() swept the unstarted tasks.
+     */
+    @Test
+    void everyTaskSpawnedWhileTheRuntimeClosesSettles() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            EchoRuntime runtime = Tests.runtime(2, "closing-" + round);
+            List<Task<Integer>> spawned = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean rejected = new AtomicBoolean();
+            List<Thread> spawners = new ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                spawners.add(Thread.ofPlatform().start(() -> {
+                    while (true) {
+                        try {
+                            spawned.add(runtime.spawn(() -> 1));
+                        } catch (RejectedExecutionException closed) {
+                            rejected.set(true);
+                            return;
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(2);
+            runtime.close();
+            for (Thread spawner : spawners) {
+                spawner.join(30_000);
+            }
+            assertThat(rejected).as("round %d: the spawners met the closed runtime", round).isTrue();
+            List<Task<Integer>> unsettled = new ArrayList<>();
+            for (Task<Integer> task : List.copyOf(spawned)) {
+                try {
+                    task.future().await(Duration.ofSeconds(10));
+                } catch (TimeoutException e) {
+                    unsettled.add(task);
+                } catch (CancellationException expected) {
+                    // never started: abandoned by close()
+                }
+            }
+            assertThat(unsettled).as("round %d: tasks that never settled after close()", round).isEmpty();
+        }
+    }
+
     @Test
     void closeRejectsLaterSpawns() {
         EchoRuntime runtime = Tests.runtime(2, "reject");
