@@ -277,13 +277,30 @@ class HandOffTest {
     @Test
     void aPinnedCarrierIsHandedOffSoTheQueuedTasksStillRun() {
         try (EchoRuntime runtime = Tests.runtime(2, "pinned")) {
+            java.util.concurrent.atomic.AtomicBoolean pinnedStarted = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean spinnerStarted = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean othersDone = new java.util.concurrent.atomic.AtomicBoolean();
             long[] result = runtime.block(() -> {
-                Task<Long> pinned = Echo.spawn("pinned", () -> SlowInit.READY_AT);
+                Task<Long> pinned = Echo.spawn("pinned", () -> {
+                    pinnedStarted.set(true);
+                    return SlowInit.READY_AT;
+                });
                 Task<Void> spinner = Echo.spawn("spinner", () -> {
-                    Tests.busyWait(Duration.ofMillis(400));
+                    spinnerStarted.set(true);
+                    long giveUp = System.nanoTime() + 10_000_000_000L;
+                    while (!othersDone.get() && System.nanoTime() - giveUp < 0) {
+                        Thread.onSpinWait();
+                    }
                     return null;
                 });
-                Tests.busyWait(Duration.ofMillis(30));
+                // Park until both hold their processors (the initializer pinned, the loop
+                // spinning): waking up then needs a processor, which only a hand-off frees.
+                // (Busy-waiting here instead, as before, let the queued tasks run on this
+                // task's own processor before the spinner took it, on a loaded machine.)
+                long giveUp = System.nanoTime() + 10_000_000_000L;
+                while (!(pinnedStarted.get() && spinnerStarted.get()) && System.nanoTime() - giveUp < 0) {
+                    Echo.sleep(Duration.ofMillis(2));
+                }
                 List<Task<Long>> others = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
                     others.add(Echo.spawn(() -> System.nanoTime()));
@@ -292,6 +309,7 @@ class HandOffTest {
                 for (Task<Long> t : others) {
                     last = Math.max(last, t.join());
                 }
+                othersDone.set(true);
                 spinner.join();
                 return new long[] {last, pinned.join()};
             });
