@@ -3,8 +3,9 @@
 #   ./echo.sh test              the whole default test suite
 #   ./echo.sh example [NAME]    build, then run an example (basic, async, tcp, channel, select; default: all)
 #   ./echo.sh bench [--quick] [WORKLOAD...]
-#                               build echo-benchmarks (profile benchmarks, tests skipped), then
-#                               run the suite: java -jar echo-benchmarks/target/echo-benchmarks.jar
+#                               build echo-benchmarks and the HTTP contenders (profile benchmarks,
+#                               tests skipped), install wrk if missing (as root), then run the suite:
+#                               java -jar echo-benchmarks/target/echo-benchmarks.jar
 #   ./echo.sh mvn ARGS...       any other Maven invocation on JDK 25
 # JAVA_HOME is used when it already points at JDK 25+; otherwise the newest
 # JDK 25+ under /usr/lib/jvm (or /Library/Java/JavaVirtualMachines) is used.
@@ -44,7 +45,8 @@ case "$cmd" in
       -cp "echo-runtime-core/target/classes:echo-runtime-core/target/test-classes:$(cat echo-runtime-core/target/example.classpath)" \
       dev.echo.runtime.examples.Examples "$@" ;;
   bench|benchmarks)
-    "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks -am >&2  # stdout is the report only
+    echo-benchmarks/install-wrk.sh  # the HTTP workloads' load generator; UNAVAILABLE without it
+    "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks,echo-benchmarks-http -am >&2  # stdout is the report only
     exec "$JAVA_HOME/bin/java" -jar echo-benchmarks/target/echo-benchmarks.jar "$@" ;;
   mvn)
     "${MVN[@]}" "$@" ;;
