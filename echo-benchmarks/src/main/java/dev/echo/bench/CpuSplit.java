@@ -28,7 +28,11 @@ record CpuSplit(List<Integer> load, List<Integer> server, boolean pinned) {
                 List.copyOf(allowed.subList(loadCount, allowed.size())), true);
     }
 
-    /** The split for this process: its {@code Cpus_allowed_list}, and {@code taskset} from util-linux. */
+    /**
+     * The split for this process: its {@code Cpus_allowed_list}, and {@code taskset} from
+     * util-linux; {@code -Decho.bench.cpus=shared} (through {@code --jvm-arg}) pins nothing, to
+     * compare with figures measured that way.
+     */
     static CpuSplit forThisMachine() {
         List<Integer> allowed = new ArrayList<>();
         try {
@@ -40,7 +44,10 @@ record CpuSplit(List<Integer> load, List<Integer> server, boolean pinned) {
         } catch (IOException | RuntimeException e) {
             // not Linux, or no /proc: no pinning
         }
-        if (allowed.isEmpty()) {
+        if (allowed.isEmpty() || "shared".equals(System.getProperty("echo.bench.cpus"))) {
+            if (!allowed.isEmpty()) {
+                return new CpuSplit(allowed, allowed, false);
+            }
             for (int cpu = 0; cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
                 allowed.add(cpu);
             }
@@ -70,6 +77,11 @@ record CpuSplit(List<Integer> load, List<Integer> server, boolean pinned) {
         return cpus;
     }
 
+    /** wrk's threads: one per load CPU when pinned; one when sharing (wrk -t1, as the reference figures). */
+    int wrkThreads() {
+        return pinned ? load.size() : 1;
+    }
+
     /** The command prefix that pins a process to {@code cpus}, or nothing when not pinned. */
     List<String> prefix(List<Integer> cpus) {
         return pinned ? List.of("/usr/bin/taskset", "-c", join(cpus)) : List.of();
@@ -79,7 +91,7 @@ record CpuSplit(List<Integer> load, List<Integer> server, boolean pinned) {
     String describe() {
         if (!pinned) {
             return "wrk, the backend and the server share CPUs " + join(server) + " (not pinned: "
-                    + (server.size() < 2 ? "one CPU" : "no taskset") + ")";
+                    + (server.size() < 2 ? "one CPU" : "no taskset, or -Decho.bench.cpus=shared") + ")";
         }
         return "wrk and the backend on CPU " + join(load) + ", the server on CPU " + join(server) + " (taskset)";
     }

@@ -179,7 +179,7 @@ final class HttpWorkload extends Workload {
         Path wrkPath = Wrk.find().orElseThrow();
         Wrk wrk = Wrk.create(wrkPath);
         note(String.format(Locale.ROOT, "http-*: %s -t%d --latency --timeout %s, %d s warm-up then %d s measured"
-                        + " per round, a fresh server JVM per round (%s %s); %s", Wrk.version(wrkPath), cpus.load().size(),
+                        + " per round, a fresh server JVM per round (%s %s); %s", Wrk.version(wrkPath), cpus.wrkThreads(),
                 Wrk.TIMEOUT, warmup, seconds, String.join(" ", ServerProcess.HEAP), String.join(" ", Harness.CHILD_JVM_OPTIONS),
                 cpus.describe()));
         List<String> serverOptions = new ArrayList<>(SERVER_OPTIONS);
@@ -199,9 +199,9 @@ final class HttpWorkload extends Workload {
                 String body = server.body(path);
                 check(body.equals(expectedBody), contender.id() + " answered " + path + " with " + body);
                 String url = server.url(path);
-                wrk.run(cpus.prefix(cpus.load()), cpus.load().size(), connections, warmup, url);
+                wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), connections, warmup, url);
                 double cpuBefore = ProcStat.cpuSeconds(server.pid());
-                Wrk.Result result = wrk.run(cpus.prefix(cpus.load()), cpus.load().size(), connections, seconds, url);
+                Wrk.Result result = wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), connections, seconds, url);
                 double cpuSeconds = ProcStat.cpuSeconds(server.pid()) - cpuBefore;
                 long rss = ProcStat.rssBytes(server.pid());
                 check(result.errors() == 0, contender.id() + " " + path + " under load: " + result.describeErrors()

@@ -93,18 +93,20 @@ final class Soak extends Workload {
             server.awaitReady("/hello");
             long pid = server.pid();
             String url = server.url("/sleep");
-            wrk.run(cpus.prefix(cpus.load()), cpus.load().size(), 1000, 5, url);
+            wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), 1000, 5, url);
             Thread.sleep(3000);
+            // The statistics first, before and after: the probe's keep-alive connection is then
+            // open in both fd counts.
+            long idleLive = stats(server).get("live");
             long idleThreads = ProcStat.threads(pid);
             long idleFds = ProcStat.openFds(pid);
-            long idleLive = stats(server).get("live");
 
             List<Long> heap = new ArrayList<>();
             Wrk.Result[] result = new Wrk.Result[1];
             Exception[] failure = new Exception[1];
             Thread load = Thread.ofPlatform().name("soak-wrk").start(() -> {
                 try {
-                    result[0] = wrk.run(cpus.prefix(cpus.load()), cpus.load().size(), 1000, seconds, url);
+                    result[0] = wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), 1000, seconds, url);
                 } catch (Exception e) {
                     failure[0] = e;
                 }
