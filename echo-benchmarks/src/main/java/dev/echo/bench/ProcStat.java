@@ -46,6 +46,26 @@ final class ProcStat {
         }
     }
 
+    /**
+     * Connections waiting in the kernel's accept queue of the loopback listener on {@code port}
+     * (the rx_queue of its LISTEN entry in {@code /proc/net/tcp}), or -1 if there is none.
+     */
+    static long acceptQueue(int port) {
+        return parseAcceptQueue(read(Path.of("/proc/net/tcp")), port);
+    }
+
+    static long parseAcceptQueue(String procNetTcp, int port) {
+        String local = String.format(":%04X", port);
+        for (String line : procNetTcp.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            // sl local_address rem_address st tx_queue:rx_queue ...; st 0A is LISTEN
+            if (f.length > 4 && f[1].endsWith(local) && f[3].equals("0A")) {
+                return Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+            }
+        }
+        return -1;
+    }
+
     private static long statusField(long pid, String name) {
         for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).split("\n")) {
             if (line.startsWith(name)) {

@@ -65,6 +65,10 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -37,4 +37,18 @@ class ProcStatTest {
         assertThatThrownBy(() -> Soak.parseHeapUsed("18968:\nCould not find any"))
                 .hasMessageContaining("Could not find any");
     }
+
+    @Test
+    void acceptQueueIsTheRxQueueOfTheListenEntryForThePort() {
+        String tcp = """
+                  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+                   0: 0100007F:2383 00000000:0000 0A 00000000:00000745 00:00000000 00000000     0        0 1 1
+                   1: 0100007F:2383 0100007F:D2A0 01 00000000:00000000 00:00000000 00000000     0        0 2 1
+                   2: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1
+                """;
+
+        assertThat(ProcStat.parseAcceptQueue(tcp, 0x2383)).isEqualTo(0x745);
+        assertThat(ProcStat.parseAcceptQueue(tcp, 8080)).isZero();
+        assertThat(ProcStat.parseAcceptQueue(tcp, 9)).isEqualTo(-1);
+    }
 }
