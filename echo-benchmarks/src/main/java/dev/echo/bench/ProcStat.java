@@ -48,10 +48,13 @@ final class ProcStat {
 
     /**
      * Connections waiting in the kernel's accept queue of the loopback listener on {@code port}
-     * (the rx_queue of its LISTEN entry in {@code /proc/net/tcp}), or -1 if there is none.
+     * (the rx_queue of its LISTEN entry in {@code /proc/net/tcp} or {@code tcp6}), or -1 if there is none.
      */
     static long acceptQueue(int port) {
-        return parseAcceptQueue(read(Path.of("/proc/net/tcp")), port);
+        long v4 = parseAcceptQueue(read(Path.of("/proc/net/tcp")), port);
+        // A JVM listening on 127.0.0.1 shows up here as ::ffff:127.0.0.1 (a dual-stack socket).
+        Path v6 = Path.of("/proc/net/tcp6");
+        return v4 >= 0 || !Files.exists(v6) ? v4 : parseAcceptQueue(read(v6), port);
     }
 
     static long parseAcceptQueue(String procNetTcp, int port) {

@@ -51,4 +51,14 @@ class ProcStatTest {
         assertThat(ProcStat.parseAcceptQueue(tcp, 8080)).isZero();
         assertThat(ProcStat.parseAcceptQueue(tcp, 9)).isEqualTo(-1);
     }
+
+    @Test
+    void aDualStackListenerIsFoundInTcp6() {
+        String tcp6 = """
+                  sl  local_address                         remote_address                        st tx_queue rx_queue
+                   0: 0000000000000000FFFF00000100007F:9321 00000000000000000000000000000000:0000 0A 00000000:00000010 00:00000000
+                """;
+
+        assertThat(ProcStat.parseAcceptQueue(tcp6, 0x9321)).isEqualTo(16);
+    }
 }
