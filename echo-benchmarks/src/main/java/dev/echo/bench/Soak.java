@@ -111,8 +111,15 @@ final class Soak extends Workload {
                     failure[0] = e;
                 }
             });
+            // Absolute instants from the load's start: a sample (two jcmd runs) takes a second or
+            // more, and sleeping a fixed interval after each put the last one after the load.
+            long loadStart = System.nanoTime();
             for (int at = interval; at <= seconds; at += interval) {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(interval) - (at == seconds ? 2000 : 0));
+                long due = loadStart + TimeUnit.SECONDS.toNanos(at) - (at == seconds ? TimeUnit.SECONDS.toNanos(3) : 0);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
+                }
                 heap.add(heapAfterFullGc(pid));
             }
             load.join(TimeUnit.SECONDS.toMillis(120));
