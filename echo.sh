@@ -5,8 +5,9 @@
 #   ./echo.sh test              the whole default test suite
 #   ./echo.sh example [NAME]    build, then run an example (basic, async, tcp, channel, select; default: all)
 #   ./echo.sh bench [--quick] [WORKLOAD...]
-#                               build echo-benchmarks (profile benchmarks, tests skipped), then
-#                               run the suite: java -jar echo-benchmarks/target/echo-benchmarks.jar
+#                               build echo-benchmarks and the HTTP contenders (profile benchmarks,
+#                               tests skipped), install wrk if missing (as root), then run the suite:
+#                               java -jar echo-benchmarks/target/echo-benchmarks.jar
 #   ./echo.sh batch [--OPTION=VALUE...]
 #                               build sample-batch (tests skipped), then run its job:
 #                               java -jar sample-batch/target/sample-batch.jar (docs/batch.md)
@@ -59,7 +60,8 @@ case "$cmd" in
       -cp "echo-runtime-core/target/classes:echo-runtime-core/target/test-classes:$(cat echo-runtime-core/target/example.classpath)" \
       dev.echo.runtime.examples.Examples "$@" ;;
   bench|benchmarks)
-    "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks -am >&2  # stdout is the report only
+    echo-benchmarks/install-wrk.sh  # the HTTP workloads' load generator; UNAVAILABLE without it
+    "${MVN[@]}" -q -Pbenchmarks -DskipTests package -pl echo-benchmarks,echo-benchmarks-http -am >&2  # stdout is the report only
     exec "$JAVA_HOME/bin/java" -jar echo-benchmarks/target/echo-benchmarks.jar "$@" ;;
   batch)
     "${MVN[@]}" -q -DskipTests package -pl sample-batch -am >&2

@@ -12,6 +12,7 @@ import java.util.List;
  *     --processes N    child JVMs per workload (default 3; 2 with --quick)
  *     --rounds N       measured rounds per child (default 5; 2 with --quick)
  *     --jvm-arg ARG    an extra option for every child JVM (repeatable)
+ *     --server-jvm-arg ARG  an extra option for the HTTP workloads' server JVMs (repeatable)
  *     --timeout S      kill a child after S seconds (default 900; 240 with --quick)
  *     --measure-timeout S   a measurement still running after S seconds has hung (default 120)
  * java -jar echo-benchmarks.jar --list                       the workloads and what they measure
@@ -47,6 +48,7 @@ public final class BenchMain {
         Long timeout = null;
         long measureTimeout = DEFAULT_MEASURE_TIMEOUT;
         List<String> jvmArgs = new ArrayList<>();
+        List<String> serverJvmArgs = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -58,6 +60,7 @@ public final class BenchMain {
                 case "--timeout" -> timeout = (long) positive(arg, value(args, ++i, arg));
                 case "--measure-timeout" -> measureTimeout = positive(arg, value(args, ++i, arg));
                 case "--jvm-arg" -> jvmArgs.add(value(args, ++i, arg));
+                case "--server-jvm-arg" -> serverJvmArgs.add(value(args, ++i, arg));
                 case "--child" -> child = value(args, ++i, arg);
                 case "--only" -> only = Contender.byId(value(args, ++i, arg));
                 case "-h", "--help" -> {
@@ -75,7 +78,7 @@ public final class BenchMain {
             }
         }
         if (list) {
-            for (Workload workload : Workloads.ALL) {
+            for (Workload workload : Workloads.KNOWN) {
                 System.out.printf("%-11s %s%n", workload.name(), workload.summary());
             }
             return;
@@ -83,7 +86,7 @@ public final class BenchMain {
         if (child != null) {
             Workload workload = Workloads.byName(child);
             List<Contender> contenders = only == null ? workload.contenders() : List.of(only);
-            new ChildRun(workload, contenders, rounds == null ? 1 : rounds, quick, measureTimeout).run();
+            new ChildRun(workload, contenders, rounds == null ? 1 : rounds, quick, measureTimeout, serverJvmArgs).run();
             // kotlinx's and the JDK's pools are daemon threads, but a stray non-daemon thread
             // must not keep a finished child alive until the parent's timeout.
             System.exit(0);
@@ -96,12 +99,7 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        Harness harness = new Harness(workloads, quick,
-                processes != null ? processes : quick ? 2 : 3,
-                rounds != null ? rounds : quick ? 2 : 5,
-                timeout != null ? timeout : quick ? 240 : 900,
-                measureTimeout,
-                jvmArgs);
+        Harness harness = new Harness(workloads, quick, processes, rounds, timeout, measureTimeout, jvmArgs, serverJvmArgs);
         System.exit(harness.run());
     }
 
@@ -136,13 +134,16 @@ public final class BenchMain {
                 in child JVMs, and prints BENCH <workload> <system> <value> <unit> lines (medians)
                 and a markdown table of Echo / alternative ratios.
                   --quick          fewer processes and rounds (finishes in minutes)
-                  --processes N    child JVMs per workload (default 3; 2 with --quick)
-                  --rounds N       measured rounds per child (default 5; 2 with --quick)
+                  --processes N    child JVMs per workload (default 3; 2 with --quick; http-*: 1)
+                  --rounds N       measured rounds per child (default 5; 2 with --quick; http-*: 3, 1)
                   --jvm-arg ARG    an extra option for every child JVM (repeatable)
+                  --server-jvm-arg ARG
+                                   an extra option for the HTTP workloads' server JVMs
+                                   (repeatable), e.g. -XX:StartFlightRecording=filename=s.jfr
                   --timeout S      kill a child after S seconds (default 900; 240 with --quick)
                   --measure-timeout S
                                    a measurement running longer has hung: reported as FAILED
                                    with a thread dump, the other systems go on (default 120)
-                workloads: """ + Workloads.names());
+                workloads: """ + Workloads.names() + "\n                not in the default run: " + Workloads.extraNames());
     }
 }

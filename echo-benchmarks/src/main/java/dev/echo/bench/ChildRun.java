@@ -21,26 +21,31 @@ import java.util.List;
 final class ChildRun {
 
     static final String FAILED = "FAILED";
+    /** A child's line for the notes under the report's table (how an HTTP run pinned its CPUs, say). */
+    static final String NOTE = "NOTE";
 
     private final Workload workload;
     private final List<Contender> contenders;
     private final int rounds;
     private final boolean quick;
     private final long measureTimeoutSeconds;
+    private final List<String> serverJvmOptions;
     private final PrintStream out = System.out;
     private final PrintStream log = System.err;
 
-    ChildRun(Workload workload, List<Contender> contenders, int rounds, boolean quick, long measureTimeoutSeconds) {
+    ChildRun(Workload workload, List<Contender> contenders, int rounds, boolean quick, long measureTimeoutSeconds,
+             List<String> serverJvmOptions) {
         this.workload = workload;
         this.contenders = new ArrayList<>(contenders);
         this.contenders.removeAll(workload.unavailable().keySet());
         this.rounds = rounds;
         this.quick = quick;
         this.measureTimeoutSeconds = measureTimeoutSeconds;
+        this.serverJvmOptions = List.copyOf(serverJvmOptions);
     }
 
     void run() {
-        try (Session session = new Session(quick)) {
+        try (Session session = new Session(quick, serverJvmOptions)) {
             for (Contender contender : List.copyOf(contenders)) {
                 attempt(session, contender, workload.warmupDivisor(), "warm-up");
             }

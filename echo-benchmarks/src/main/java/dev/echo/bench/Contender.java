@@ -23,7 +23,18 @@ enum Contender {
      */
     BOUNDED_ELASTIC_VT("bounded-elastic-vt"),
     /** Reactor's {@code publishOn(Schedulers.parallel())} hand-off between two parallel workers. */
-    PUBLISH_ON_PARALLEL("publishon-parallel");
+    PUBLISH_ON_PARALLEL("publishon-parallel"),
+    /**
+     * The HTTP workloads' Echo application with its HTTP server on Reactor Netty's own loop
+     * threads ({@code echo.web.loops=reactor-netty}); {@link #ECHO} there is {@code echo.web.loops=echo}.
+     */
+    ECHO_RN_LOOPS("echo-rn-loops"),
+    /** Plain WebFlux on Reactor Netty, reactive handlers ({@code Mono.delay}, {@code WebClient}). */
+    WEBFLUX("webflux"),
+    /** Spring MVC on Tomcat with {@code spring.threads.virtual.enabled=true}, blocking handlers. */
+    MVC_VT("mvc-vt"),
+    /** WebFlux with the blocking handler moved to {@code Schedulers.boundedElastic()} by {@code subscribeOn}. */
+    WEBFLUX_ELASTIC("webflux-elastic");
 
     private final String id;
 

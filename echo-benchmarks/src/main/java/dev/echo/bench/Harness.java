@@ -37,32 +37,63 @@ final class Harness {
 
     private final List<Workload> workloads;
     private final boolean quick;
-    private final int processes;
-    private final int rounds;
-    private final long timeoutSeconds;
+    private final Integer processesOption;
+    private final Integer roundsOption;
+    private final Long timeoutOption;
     private final long measureTimeoutSeconds;
     private final List<String> extraJvmOptions;
+    private final List<String> serverJvmOptions;
     private final PrintStream out = System.out;
     private final PrintStream log = System.err;
     private final Report report = new Report();
 
-    Harness(List<Workload> workloads, boolean quick, int processes, int rounds, long timeoutSeconds,
-            long measureTimeoutSeconds, List<String> extraJvmOptions) {
+    /**
+     * @param processesOption {@code --processes}, or null for each workload's default
+     * @param roundsOption    {@code --rounds}, or null for each workload's default
+     * @param timeoutOption   {@code --timeout}, or null for each workload's default
+     * @param serverJvmOptions {@code --server-jvm-arg}s: extra options for the HTTP workloads' server JVMs
+     */
+    Harness(List<Workload> workloads, boolean quick, Integer processesOption, Integer roundsOption, Long timeoutOption,
+            long measureTimeoutSeconds, List<String> extraJvmOptions, List<String> serverJvmOptions) {
         this.workloads = workloads;
         this.quick = quick;
-        this.processes = processes;
-        this.rounds = rounds;
-        this.timeoutSeconds = timeoutSeconds;
+        this.processesOption = processesOption;
+        this.roundsOption = roundsOption;
+        this.timeoutOption = timeoutOption;
         this.measureTimeoutSeconds = measureTimeoutSeconds;
         this.extraJvmOptions = List.copyOf(extraJvmOptions);
+        this.serverJvmOptions = List.copyOf(serverJvmOptions);
+    }
+
+    private int processes(Workload workload) {
+        return processesOption != null ? processesOption : workload.defaultProcesses(quick);
+    }
+
+    private int rounds(Workload workload) {
+        return roundsOption != null ? roundsOption : workload.defaultRounds(quick);
+    }
+
+    private long timeoutSeconds(Workload workload) {
+        return timeoutOption != null ? timeoutOption : workload.defaultChildTimeoutSeconds(quick);
+    }
+
+    /** "3 processes x 5 rounds per workload", or each workload's counts where they differ. */
+    private String counts() {
+        List<String> each = workloads.stream()
+                .map(w -> processes(w) + " processes x " + rounds(w) + " rounds").distinct().toList();
+        if (each.size() == 1) {
+            return each.getFirst() + " per workload";
+        }
+        return String.join(", ", workloads.stream()
+                .map(w -> w.name() + " " + processes(w) + " x " + rounds(w)).toList()) + " (processes x rounds)";
     }
 
     /** Runs the whole plan; returns the process exit status (1 if anything failed). */
     int run() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        out.printf(Locale.ROOT, "# echo-benchmarks%s: %s; %d processes x %d rounds per workload, medians; %s%n",
+        out.printf(Locale.ROOT, "# echo-benchmarks%s: %s; %s, medians; %s%n",
                 quick ? " --quick" : "", String.join(" ", workloads.stream().map(Workload::name).toList()),
-                processes, rounds, Machine.describe());
+                counts(), Machine.describe());
         out.flush();
         List<Fork> plan = plan();
         for (Workload workload : workloads) {
@@ -74,7 +105,7 @@ final class Harness {
         for (int i = 0; i < plan.size(); i++) {
             Fork fork = plan.get(i);
             log.printf(Locale.ROOT, "[%d/%d] %s, process %d/%d%s (%.0f s so far)%n", i + 1, plan.size(),
-                    fork.workload.name(), fork.process, processes,
+                    fork.workload.name(), fork.process, processes(fork.workload),
                     fork.only == null ? "" : ", " + fork.only.id(), (System.nanoTime() - start) / 1e9);
             failed |= !runChild(fork);
         }
@@ -89,14 +120,18 @@ final class Harness {
 
     private List<Fork> plan() {
         List<Fork> plan = new ArrayList<>();
-        for (int process = 1; process <= processes; process++) {
+        int mostProcesses = workloads.stream().mapToInt(this::processes).max().orElse(0);
+        for (int process = 1; process <= mostProcesses; process++) {
             for (Workload workload : workloads) {
+                if (process > processes(workload)) {
+                    continue;
+                }
                 if (!workload.isolated()) {
-                    plan.add(new Fork(workload, process, rounds, null));
+                    plan.add(new Fork(workload, process, rounds(workload), null));
                     continue;
                 }
                 // --quick: one fork per system per process (a fork costs a JVM and a warm-up).
-                int isolatedRounds = quick ? 1 : rounds;
+                int isolatedRounds = quick ? 1 : rounds(workload);
                 for (int round = 0; round < isolatedRounds; round++) {
                     for (Contender contender : workload.contenders()) {
                         if (!workload.unavailable().containsKey(contender)) {
@@ -142,7 +177,10 @@ final class Harness {
         command.addAll(extraJvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
                 "--child", fork.workload.name(), "--rounds", String.valueOf(fork.rounds),
-                "--measure-timeout", String.valueOf(measureTimeoutSeconds)));
+                "--measure-timeout", String.valueOf(fork.workload.measureTimeoutSeconds(measureTimeoutSeconds, quick))));
+        for (String option : serverJvmOptions) {
+            command.addAll(List.of("--server-jvm-arg", option));
+        }
         if (fork.only != null) {
             command.addAll(List.of("--only", fork.only.id()));
         }
@@ -157,6 +195,9 @@ final class Harness {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     if (line.startsWith(Sample.RESULT + " ")) {
                         report.add(Sample.parseResultLine(line), fork.process);
+                    } else if (line.startsWith(ChildRun.NOTE + " ")) {
+                        report.note(line.substring(ChildRun.NOTE.length() + 1));
+                        log.println(line);
                     } else if (line.startsWith(ChildRun.FAILED + " ")) {
                         sawFailure[0] = true;
                         report.fail(line);
@@ -170,6 +211,7 @@ final class Harness {
             }
         });
         String name = fork.workload.name() + (fork.only == null ? "" : " " + fork.only.id());
+        long timeoutSeconds = timeoutSeconds(fork.workload);
         if (!child.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             String dump = dumpThreads(child, fork);
             child.destroyForcibly().waitFor();

@@ -45,6 +45,7 @@ final class Report {
     private final Map<String, Map<Contender, Figures>> figures = new LinkedHashMap<>();
     private final List<String> unavailable = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     /** Fixes the order of the metrics (the workloads' order) before any sample arrives. */
     void expect(Workload workload) {
@@ -61,6 +62,13 @@ final class Report {
         figures.computeIfAbsent(sample.metric().name(), m -> new EnumMap<>(Contender.class))
                 .computeIfAbsent(sample.contender(), c -> new Figures())
                 .add(process, sample.value());
+    }
+
+    /** A line for the notes under the table, once however many children send it. */
+    void note(String line) {
+        if (!notes.contains(line)) {
+            notes.add(line);
+        }
     }
 
     void fail(String line) {
@@ -139,6 +147,7 @@ final class Report {
         Figures pingpong = figures.getOrDefault("pingpong", Map.of()).get(Contender.ECHO);
         out.println();
         out.println("n/a: not measured in this run (not run, unavailable in this build, or failed: see above).");
+        notes.forEach(out::println);
         if (select != null && pingpong != null) {
             out.println("select echo / pingpong echo = "
                     + Format.ratio(median(select.all()) / median(pingpong.all())) + " (goal: at most 2)");

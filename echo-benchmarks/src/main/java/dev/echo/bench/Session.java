@@ -1,6 +1,7 @@
 package dev.echo.bench;
 
 import dev.echo.runtime.EchoRuntime;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -14,14 +15,21 @@ import java.util.concurrent.Callable;
 final class Session implements AutoCloseable {
 
     private final boolean quick;
+    private final List<String> serverJvmOptions;
     private EchoRuntime echo;
 
-    Session(boolean quick) {
+    Session(boolean quick, List<String> serverJvmOptions) {
         this.quick = quick;
+        this.serverJvmOptions = List.copyOf(serverJvmOptions);
     }
 
     boolean quick() {
         return quick;
+    }
+
+    /** Extra options for the server JVMs of the HTTP workloads ({@code --server-jvm-arg}): a profiler, say. */
+    List<String> serverJvmOptions() {
+        return serverJvmOptions;
     }
 
     EchoRuntime echo() {

@@ -73,6 +73,29 @@ abstract class Workload {
         return List.of("-Xms2g", "-Xmx2g");
     }
 
+    /** Child JVMs per workload when {@code --processes} is not given. */
+    int defaultProcesses(boolean quick) {
+        return quick ? 2 : 3;
+    }
+
+    /** Measured rounds per child when {@code --rounds} is not given. */
+    int defaultRounds(boolean quick) {
+        return quick ? 2 : 5;
+    }
+
+    /** Seconds a child JVM may run before it is killed, when {@code --timeout} is not given. */
+    long defaultChildTimeoutSeconds(boolean quick) {
+        return quick ? 240 : 900;
+    }
+
+    /**
+     * Seconds one measurement may take before it counts as hung: the suite's
+     * {@code --measure-timeout}, unless the workload's own measurement is longer (the soak).
+     */
+    long measureTimeoutSeconds(long suite, boolean quick) {
+        return suite;
+    }
+
     /**
      * The divisor of the defined size that warms the JIT before the measured rounds: a tenth of
      * the work by default.

@@ -9,18 +9,32 @@ final class Workloads {
     static final List<Workload> ALL = List.of(
             new PingPong(), new ThreadRing(), new Skynet(), new SpawnJoin(), new Mpmc(),
             new Parked(), new Timers(), new SelectFanIn(), new TcpEcho(),
-            new ReactiveBlocking(), new ReactiveStream());
+            new ReactiveBlocking(), new ReactiveStream(),
+            HttpWorkload.hello(), HttpWorkload.sleep(), HttpWorkload.fanout());
+
+    /** Run only when named: the soak takes ten minutes and checks reliability, not speed. */
+    static final List<Workload> EXTRA = List.of(new Soak());
+
+    /** Every workload, default and extra. */
+    static final List<Workload> KNOWN = concat(ALL, EXTRA);
+
+    private static List<Workload> concat(List<Workload> a, List<Workload> b) {
+        List<Workload> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
 
     private Workloads() {
     }
 
     static Workload byName(String name) {
-        for (Workload workload : ALL) {
+        for (Workload workload : KNOWN) {
             if (workload.name().equals(name)) {
                 return workload;
             }
         }
-        throw new IllegalArgumentException("unknown workload '" + name + "'; the workloads are " + names());
+        throw new IllegalArgumentException("unknown workload '" + name + "'; the workloads are " + names()
+                + " (and, run only when named, " + extraNames() + ")");
     }
 
     /** The named workloads in the order given, or all of them when none is named. */
@@ -40,5 +54,9 @@ final class Workloads {
 
     static String names() {
         return String.join(", ", ALL.stream().map(Workload::name).toList());
+    }
+
+    static String extraNames() {
+        return String.join(", ", EXTRA.stream().map(Workload::name).toList());
     }
 }
