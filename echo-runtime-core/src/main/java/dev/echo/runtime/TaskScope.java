@@ -309,7 +309,22 @@ public final class TaskScope<T, R> implements AutoCloseable {
         if (joined || closed) {
             throw new IllegalStateException(this + " was already " + (closed ? "closed" : "joined"));
         }
-        awaitChildren();
+        try {
+            awaitChildren();
+        } catch (DeadlineExceededException deadline) {
+            // A join ended by the deadline still joined: close() must not rethrow the children's
+            // failures (mostly the same deadline reaching them a moment later, which made close()
+            // throw or not by a race); those recorded so far travel with it as suppressed.
+            synchronized (lock) {
+                joined = true;
+                for (Throwable failure : failures) {
+                    if (failure != deadline) {
+                        deadline.addSuppressed(failure);
+                    }
+                }
+            }
+            throw deadline;
+        }
         synchronized (lock) {
             joined = true;
             if (policy == Policy.FIRST_SUCCESS) {
@@ -333,7 +348,8 @@ public final class TaskScope<T, R> implements AutoCloseable {
     /**
      * Cancels the children still running, waits until none runs (ignoring the owner's own
      * cancellation and deadline), and restores the owner's outer scope and deadline. If the
-     * scope was never joined, a fail-fast or collect-all child's failure is rethrown here
+     * scope was never joined (a join that ended at the deadline counts as joined), a fail-fast or
+     * collect-all child's failure is rethrown here
      * (try-with-resources adds it as suppressed to an exception the block threw). Idempotent.
      *
      * @throws WrongThreadException if the caller is not the owner

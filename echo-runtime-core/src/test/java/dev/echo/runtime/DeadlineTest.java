@@ -103,6 +103,27 @@ class DeadlineTest {
         }
     }
 
+    /**
+     * The deadline reaches the owner's join and the children at the same instant; whichever
+     * sees it first, join() throws DeadlineExceededException and close() throws nothing more
+     * (it used to rethrow a child's deadline failure when the owner's join saw it first).
+     */
+    @Test
+    void aJoinEndedByTheDeadlineCountsAsJoinedSoCloseAddsNothing() {
+        try (EchoRuntime runtime = Tests.runtime(2, "deadlinejoin")) {
+            runtime.block(() -> {
+                for (int round = 0; round < 100; round++) {
+                    try (var scope = TaskScope.failFast().deadline(Duration.ofMillis(3))) {
+                        scope.fork(() -> Channel.<Object>unbuffered().receive());
+                        scope.fork(() -> Channel.<Object>unbuffered().receive());
+                        assertThatThrownBy(scope::join).as("round %d", round).isInstanceOf(DeadlineExceededException.class);
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
     @Test
     void nonCancellableHoldsOffAnExpiredDeadlineForCleanup() {
         try (EchoRuntime runtime = Tests.runtime(2, "deadlinecleanup")) {
