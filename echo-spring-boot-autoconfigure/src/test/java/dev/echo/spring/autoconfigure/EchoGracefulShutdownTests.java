@@ -40,7 +40,7 @@ class EchoGracefulShutdownTests {
         // descriptors here, kept by the JDK for the JVM's life): start them before counting.
         EchoRuntime.builder().processors(1).name("graceful-warm-up").build().close();
         long pollersAndSocketsBefore = pollersAndSockets();
-        LoopResources clientLoops = LoopResources.create("test-client", 1, true) // not "graceful-": that prefix is the runtime's, checked below;
+        LoopResources clientLoops = LoopResources.create("test-client", 1, true); // not "graceful-": that prefix is the runtime's, checked below
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GracefulApplication.class)
             .properties("server.port=0", "server.address=127.0.0.1", "server.shutdown=graceful", "spring.main.banner-mode=off",
                     "echo.runtime.name=graceful", "echo.runtime.processors=1")
