@@ -89,12 +89,17 @@ public final class EchoScheduler implements Scheduler {
 
     @Override
     public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        return start(periodic(task, initialDelay, period, unit, null), live);
+    }
+
+    /** The checked periodic work of both schedulePeriodically methods (worker: null for the scheduler's own). */
+    private static Scheduled periodic(Runnable task, long initialDelay, long period, TimeUnit unit, SerialWorker worker) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(unit, "unit");
         if (period < 0) {
             throw new IllegalArgumentException("period must not be negative, got " + period + " " + unit);
         }
-        return start(new Scheduled(Schedulers.onSchedule(task), unit.toNanos(initialDelay), unit.toNanos(period), null), live);
+        return new Scheduled(Schedulers.onSchedule(task), unit.toNanos(initialDelay), unit.toNanos(period), worker);
     }
 
     @Override
@@ -274,13 +279,9 @@ public final class EchoScheduler implements Scheduler {
 
         @Override
         public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
-            Objects.requireNonNull(task, "task");
-            Objects.requireNonNull(unit, "unit");
-            if (period < 0) {
-                throw new IllegalArgumentException("period must not be negative, got " + period + " " + unit);
-            }
+            Scheduled periodic = periodic(task, initialDelay, period, unit, this);
             rejectIfWorkerDisposed();
-            return start(new Scheduled(Schedulers.onSchedule(task), unit.toNanos(initialDelay), unit.toNanos(period), this), timers);
+            return start(periodic, timers);
         }
 
         Item enqueue(Runnable work) {
