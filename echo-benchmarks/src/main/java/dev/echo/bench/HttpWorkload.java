@@ -28,14 +28,20 @@ import java.util.function.Supplier;
  *       10 ms), combined; 256 connections: req/s, p99.
  * </ul>
  *
- * One measurement starts the contender's server (and the backend), checks the body it answers,
- * runs wrk for the warm-up (5 s; 2 s with {@code --quick}) and then for the measured 10 s (5 s),
- * and stops the server. Rounds alternate contenders; one child process (every server JVM is
- * fresh anyway). A run with a connect, read or write error or a non-2xx response is
- * {@code FAILED}, not a figure; requests over wrk's 10 s timeout are counted in a note.
+ * The warm-up pass starts each contender's server JVM (and the backend), checks the body it
+ * answers and loads it for 30 s (8 s with {@code --quick}) so that what the rounds measure is a
+ * warm JVM, as a service in production is; the servers stay up, pinned to the same CPU, until
+ * the child ends (idle ones park in epoll_wait). Each round then runs wrk for a warm-up of 5 s
+ * (2 s) and the measured 10 s (5 s). Rounds alternate contenders; one child process. A run with
+ * a connect, read or write error or a non-2xx response is {@code FAILED}, not a figure, and that
+ * contender's server is stopped; requests over wrk's 10 s timeout are counted in a note.
  */
 final class HttpWorkload extends Workload {
 
+    /** Load on each server JVM before its first measured round (it then serves every round). */
+    static final int JVM_WARMUP_SECONDS = 30;
+    static final int QUICK_JVM_WARMUP_SECONDS = 8;
+    /** Load before each measured round: wrk's connections are new each round. */
     static final int WARMUP_SECONDS = 5;
     static final int QUICK_WARMUP_SECONDS = 2;
     static final int SECONDS = 10;
@@ -159,8 +165,8 @@ final class HttpWorkload extends Workload {
 
     @Override
     long defaultChildTimeoutSeconds(boolean quick) {
-        // contenders x rounds x (start-up + warm-up + measurement + stop), generously
-        return (long) contenders().size() * defaultRounds(quick) * (quick ? 90 : 120) + 120;
+        // contenders x (start-up + JVM warm-up + rounds x (warm-up + measurement)), generously
+        return (long) contenders().size() * (120 + defaultRounds(quick) * (quick ? 60 : 90)) + 120;
     }
 
     @Override
@@ -170,58 +176,89 @@ final class HttpWorkload extends Workload {
 
     @Override
     List<Sample> measure(Contender contender, Session session, int divisor) throws Exception {
-        if (divisor != 1) {
-            return List.of(); // each measurement warms its own fresh server below
-        }
         boolean quick = session.quick();
-        int warmup = quick ? QUICK_WARMUP_SECONDS : WARMUP_SECONDS;
-        int seconds = quick ? QUICK_SECONDS : SECONDS;
         CpuSplit cpus = CpuSplit.forThisMachine();
         Path wrkPath = Wrk.find().orElseThrow();
         Wrk wrk = Wrk.create(wrkPath);
-        note(String.format(Locale.ROOT, "http-*: %s -t%d --latency --timeout %s, %d s warm-up then %d s measured"
-                        + " per round, a fresh server JVM per round (%s %s); %s", Wrk.version(wrkPath), cpus.wrkThreads(),
-                Wrk.TIMEOUT, warmup, seconds, String.join(" ", ServerProcess.HEAP), String.join(" ", Harness.CHILD_JVM_OPTIONS),
-                cpus.describe()));
+        String serverKey = name() + "-" + contender.id();
+        ServerProcess server;
+        try {
+            server = session.kept(serverKey, () -> startServer(contender, session, cpus));
+        } catch (Exception e) {
+            session.discard(serverKey);
+            throw e;
+        }
+        String url = server.url(path);
+        if (divisor != 1) {
+            // The warm-up pass: this server JVM serves every round, so it is warmed once, long
+            // enough for C2 to compile the request path (5 s rounds of fresh JVMs measured
+            // start-up: the warm soak served 6-7x a cold round's requests).
+            int warmJvm = quick ? QUICK_JVM_WARMUP_SECONDS : JVM_WARMUP_SECONDS;
+            note(String.format(Locale.ROOT, "http-*: %s -t%d --latency --timeout %s; one server JVM per contender"
+                            + " for the whole run (%s %s), warmed by %d s of load before the first round; each round"
+                            + " %d s warm-up then %d s measured; %s", Wrk.version(wrkPath), cpus.wrkThreads(),
+                    Wrk.TIMEOUT, String.join(" ", ServerProcess.HEAP), String.join(" ", Harness.CHILD_JVM_OPTIONS),
+                    warmJvm, roundWarmup(quick), roundSeconds(quick), cpus.describe()));
+            wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), connections, warmJvm, url);
+            return List.of();
+        }
+        try {
+            wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), connections, roundWarmup(quick), url);
+            drainAcceptQueue(server, contender);
+            double cpuBefore = ProcStat.cpuSeconds(server.pid());
+            int seconds = roundSeconds(quick);
+            Wrk.Result result = wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), connections, seconds, url);
+            double cpuSeconds = ProcStat.cpuSeconds(server.pid()) - cpuBefore;
+            long rss = ProcStat.rssBytes(server.pid());
+            check(result.errors() == result.timeouts(), contender.id() + " " + path + " under load: "
+                    + result.describeErrors() + " (server log " + server.log() + ")");
+            if (result.timeouts() > 0) {
+                // Slow, not wrong: kept as a figure, but said, since wrk leaves them out of its latencies.
+                note(String.format(Locale.ROOT, "%s %s: %d of %d requests over wrk's %s timeout in one round"
+                        + " (not in that round's latency figures)", name(), contender.id(), result.timeouts(),
+                        result.requests(), Wrk.TIMEOUT));
+            }
+            check(result.requests() > 0, contender.id() + " served no request in " + seconds + " s");
+            return samples(contender, result, cpuSeconds, rss);
+        } catch (Exception | AssertionError e) {
+            session.discard(serverKey); // a failed contender is measured no more (ChildRun drops it)
+            throw e;
+        }
+    }
+
+    /** Starts the contender's server (and, for the fan-out, the backend every contender shares) and checks its answer. */
+    private ServerProcess startServer(Contender contender, Session session, CpuSplit cpus) throws Exception {
+        Path jar = contendersJar();
+        List<String> args = new ArrayList<>();
+        if (backend) {
+            ServerProcess backendServer = session.kept("backend", () -> {
+                ServerProcess started = ServerProcess.start(jar, "backend", cpus.prefix(cpus.load()), SERVER_OPTIONS,
+                        List.of());
+                started.awaitReady("/part/1");
+                return started;
+            });
+            args.add("--bench.backend=" + backendServer.url(""));
+        }
         List<String> serverOptions = new ArrayList<>(SERVER_OPTIONS);
         serverOptions.addAll(session.serverJvmOptions());
-        Path jar = contendersJar();
-        ServerProcess backendServer = null;
+        ServerProcess server = ServerProcess.start(jar, contender.id(), cpus.prefix(cpus.server()), serverOptions, args);
         try {
-            List<String> args = new ArrayList<>();
-            if (backend) {
-                backendServer = ServerProcess.start(jar, "backend", cpus.prefix(cpus.load()), SERVER_OPTIONS, List.of());
-                backendServer.awaitReady("/part/1");
-                args.add("--bench.backend=" + backendServer.url(""));
-            }
-            try (ServerProcess server = ServerProcess.start(jar, contender.id(), cpus.prefix(cpus.server()),
-                    serverOptions, args)) {
-                server.awaitReady("/hello");
-                String body = server.body(path);
-                check(body.equals(expectedBody), contender.id() + " answered " + path + " with " + body);
-                String url = server.url(path);
-                wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), connections, warmup, url);
-                drainAcceptQueue(server, contender);
-                double cpuBefore = ProcStat.cpuSeconds(server.pid());
-                Wrk.Result result = wrk.run(cpus.prefix(cpus.load()), cpus.wrkThreads(), connections, seconds, url);
-                double cpuSeconds = ProcStat.cpuSeconds(server.pid()) - cpuBefore;
-                long rss = ProcStat.rssBytes(server.pid());
-                check(result.errors() == result.timeouts(), contender.id() + " " + path + " under load: "
-                        + result.describeErrors() + " (server log " + server.log() + ")");
-                if (result.timeouts() > 0) {
-                    // Slow, not wrong: kept as a figure, but said, since wrk leaves them out of its latencies.
-                    note(String.format(Locale.ROOT, "%s %s: %d of %d requests over wrk's %s timeout in one round"
-                            + " (not in that round's latency figures)", name(), contender.id(), result.timeouts(),
-                            result.requests(), Wrk.TIMEOUT));
-                }
-                check(result.requests() > 0, contender.id() + " served no request in " + seconds + " s");
-                return samples(contender, result, cpuSeconds, rss);
-            }
-        } finally {
-            if (backendServer != null) {
-                backendServer.close();
-            }
+            server.awaitReady("/hello");
+            String body = server.body(path);
+            check(body.equals(expectedBody), contender.id() + " answered " + path + " with " + body);
+            return server;
+        } catch (Exception | AssertionError e) {
+            server.close();
+            throw e;
         }
+    }
+
+    private static int roundWarmup(boolean quick) {
+        return quick ? QUICK_WARMUP_SECONDS : WARMUP_SECONDS;
+    }
+
+    private static int roundSeconds(boolean quick) {
+        return quick ? QUICK_SECONDS : SECONDS;
     }
 
     /**

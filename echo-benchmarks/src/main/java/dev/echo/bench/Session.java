@@ -1,12 +1,16 @@
 package dev.echo.bench;
 
 import dev.echo.runtime.EchoRuntime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * What one child JVM shares between its measurements: the Echo runtime (built on first use,
- * one processor per CPU, closed when the child ends) and the run mode.
+ * one processor per CPU, closed when the child ends), the run mode, and what a workload keeps
+ * from its warm-up to its last round (the HTTP workloads' server processes: {@link #kept}).
  *
  * <p>The runtime lives as long as the JVM, like the JDK's default virtual-thread scheduler and
  * kotlinx's {@code Dispatchers.Default}: no system pays its start-up inside a measurement. An
@@ -16,6 +20,7 @@ final class Session implements AutoCloseable {
 
     private final boolean quick;
     private final List<String> serverJvmOptions;
+    private final Map<String, AutoCloseable> kept = new LinkedHashMap<>();
     private EchoRuntime echo;
 
     Session(boolean quick, List<String> serverJvmOptions) {
@@ -56,10 +61,46 @@ final class Session implements AutoCloseable {
         echo = null;
     }
 
+    /**
+     * The resource kept under {@code key}, made by {@code start} on first use and closed (last
+     * made first) when the session closes: a server JVM that the warm-up brought up and every
+     * round then measures warm.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T extends AutoCloseable> T kept(String key, Callable<T> start) throws Exception {
+        AutoCloseable resource = kept.get(key);
+        if (resource == null) {
+            resource = start.call();
+            kept.put(key, resource);
+        }
+        return (T) resource;
+    }
+
+    /** Closes and forgets what {@link #kept} holds under {@code key} (a server that failed its round, say). */
+    synchronized void discard(String key) {
+        AutoCloseable resource = kept.remove(key);
+        if (resource != null) {
+            closeQuietly(resource);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        List<AutoCloseable> resources = new ArrayList<>(kept.values());
+        kept.clear();
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            closeQuietly(resources.get(i));
+        }
         if (echo != null) {
             echo.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            System.err.println("  closing " + resource + ": " + e);
         }
     }
 }
