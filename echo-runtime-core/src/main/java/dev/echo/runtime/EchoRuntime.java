@@ -349,7 +349,8 @@ public final class EchoRuntime implements AutoCloseable {
         }
         return new RuntimeStats(name, reactor.transport.displayName(), ids.get() - rejected.sum(), completed.sum(), failed.sum(), cancelled.sum(),
                 byStatus, scheduler.global.size(), reactor.timers.size(), scheduler.workerCount(),
-                monitor.handOffs(), scheduler.processorStats(), scheduler.messagesSent(), scheduler.messagesReceived());
+                monitor.handOffs(), scheduler.processorStats(), scheduler.messagesSent(), scheduler.messagesReceived(),
+                reactor.pendingTasks());
     }
 
     // ## Diagnostics (the task dump and stall detection) ##

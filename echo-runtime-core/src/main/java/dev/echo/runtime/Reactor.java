@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Netty's {@link ManualIoEventLoop} runs the {@code IoHandler}; Netty code (channel
  * pipelines, {@link #eventLoop()} users such as {@code dev.echo.runtime.net}) sees one ordinary
- * event loop.
+ * event loop, the {@link CountingEventLoop} in front of it, which counts the tasks queued and not
+ * yet run ({@link #pendingTasks()}).
  */
 final class Reactor {
 
@@ -88,8 +89,9 @@ final class Reactor {
      *     before the poller read it. So the poller, after publishing pollDeadline, clears the
      *     flag and does not block if it was set. A wakeup() after that point queues a WAKE
      *     that only the poller's own round can consume (it holds the driver lock).
-     *  Tasks' own I/O (a write from a task, a read resumed) goes through Netty's execute too,
-     *  so it wakes the poller by the same path.
+     *  Tasks' own I/O (a write from a task, a read resumed) goes through Netty's execute too
+     *  (CountingEventLoop's, which counts it and queues it on the loop), so it wakes the
+     *  poller by the same path. WAKE goes to the loop directly: it is not a pending task.
      *
      * Who polls when (see Worker.findRunnable and Monitor)
      *  - a worker with no processor and nothing visible to run: the poller, blocking until the
@@ -146,6 +148,8 @@ final class Reactor {
     /** The transport in use (never AUTO). */
     final Transport transport;
     private final ManualIoEventLoop loop;
+    /** What every channel and {@link #eventLoop()} caller sees: the loop, counting its tasks. */
+    private final CountingEventLoop counted;
     /** The loop's owning thread: virtual, scheduled by resumeOwner, carried by the driver. */
     private final Thread owner;
     /** The platform thread that drives for life in dedicated mode; null when the role rotates. */
@@ -194,6 +198,7 @@ final class Reactor {
                 // every other thread a shared, locked path; this marks the owner as one of theirs.
                 () -> FastThreadLocalThread.runWithFastThreadLocal(this::ownerLoop));
         this.loop = new ManualIoEventLoop(null, owner, selected.factory());
+        this.counted = new CountingEventLoop(loop, name);
         owner.start(); // hands its continuation to resumeOwner; it runs at the first drive
         boolean rotating = selected.factory().isChangingThreadSupported()
                 && !"dedicated".equals(System.getProperty("echo.reactor.driver"));
@@ -208,7 +213,12 @@ final class Reactor {
 
     /** The event loop Netty channels of this runtime are registered with. */
     IoEventLoop eventLoop() {
-        return loop;
+        return counted;
+    }
+
+    /** Tasks Netty code queued on the loop and the loop has not begun (see CountingEventLoop). */
+    long pendingTasks() {
+        return counted.pendingTasks();
     }
 
     boolean isDedicated() {

@@ -22,12 +22,19 @@ import java.util.Map;
  * @param processors     one entry per processor, by id
  * @param channelMessagesSent     values tasks of this runtime put into channels (buffered or handed over)
  * @param channelMessagesReceived values channels gave to receivers in tasks of this runtime
+ * @param reactorPendingTasks     tasks queued on the Reactor's Netty event loop
+ *                                ({@link NettyInterop#eventLoop(EchoRuntime)}) and not begun yet:
+ *                                what its channels, pipelines and callers of {@code execute}
+ *                                queued (not timers, not Netty's scheduled tasks); 0 once closed.
+ *                                Reactor Netty's {@code reactor.netty.eventloop.pending.tasks}
+ *                                cannot see this loop (it reads only Netty's
+ *                                {@code SingleThreadEventExecutor}s)
  */
 public record RuntimeStats(String name, String transport, long tasksSpawned, long tasksCompleted,
                            long tasksFailed, long tasksCancelled, Map<TaskStatus, Long> liveByStatus,
                            int globalQueueLength, int timersPending, int workers, long handOffs,
                            List<ProcessorStats> processors, long channelMessagesSent,
-                           long channelMessagesReceived) {
+                           long channelMessagesReceived, long reactorPendingTasks) {
 
     public RuntimeStats {
         liveByStatus = Map.copyOf(liveByStatus);

@@ -52,7 +52,8 @@ public class EchoEndpoint {
         RuntimeStats stats = this.runtime.stats();
         return new RuntimeDescriptor(stats.name(), stats.transport(),
                 stats.processors().stream().map(ProcessorDescriptor::of).toList(), TasksDescriptor.of(stats),
-                stats.globalQueueLength(), stats.timersPending(), stats.workers(), stats.handOffs());
+                stats.globalQueueLength(), stats.timersPending(), stats.workers(), stats.handOffs(),
+                stats.reactorPendingTasks());
     }
 
     /**
@@ -141,7 +142,8 @@ public class EchoEndpoint {
 
     /** {@code /actuator/echo}. */
     public record RuntimeDescriptor(String name, String transport, List<ProcessorDescriptor> processors,
-            TasksDescriptor tasks, int globalQueueLength, int timersPending, int workers, long handOffs) {
+            TasksDescriptor tasks, int globalQueueLength, int timersPending, int workers, long handOffs,
+            long reactorPendingTasks) {
     }
 
     /** One processor in {@code /actuator/echo}. */

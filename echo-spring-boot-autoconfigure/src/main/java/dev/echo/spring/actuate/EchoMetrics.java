@@ -91,6 +91,10 @@ public class EchoMetrics implements MeterBinder {
         gauge(registry, "echo.workers", "Carrier threads alive", null, this.tags, RuntimeStats::workers);
         counter(registry, "echo.handoffs", "Processors handed off by the monitor because one task held them", null, this.tags,
                 RuntimeStats::handOffs);
+        // Reactor Netty's reactor.netty.eventloop.pending.tasks reads only SingleThreadEventExecutors,
+        // which Echo's loop (a ManualIoEventLoop) is not: this is that figure for Echo's loop.
+        gauge(registry, "echo.reactor.pending.tasks", "Tasks queued on the runtime's Netty event loop and not yet run", null,
+                this.tags, RuntimeStats::reactorPendingTasks);
     }
 
     private void counter(MeterRegistry registry, String name, String description, @Nullable String baseUnit, Tags tags,
