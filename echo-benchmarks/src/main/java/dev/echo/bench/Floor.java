@@ -36,8 +36,10 @@ import java.util.concurrent.locks.LockSupport;
  * It leaves out everything a real runtime needs: more than one core (so no stealing, no
  * cross-core wake-ups, no spinning carriers, no fences a stealer would need on the local
  * queue), timers, I/O, fairness between a task that never blocks and the others, statistics,
- * cancellation, shutdown with live tasks. A program whose threads run in parallel can beat it
- * on two cores (spawnjoin's vt figure may); it bounds the cost of a hand-off, not throughput.
+ * cancellation, shutdown with live tasks. It bounds the cost of a park-based hand-off, not
+ * throughput: on two cores plain virtual threads can beat it (vt's pingpong, when its two threads
+ * land on two carriers and {@code SynchronousQueue}'s spin catches each reply before parking;
+ * vt's spawnjoin, whose second carrier runs threads while the first still spawns).
  *
  * <p>{@link Rendezvous} is the matching floor for an unbuffered channel; see there why the
  * floor programs do not use {@code SynchronousQueue}.
@@ -73,18 +75,21 @@ final class Floor implements Executor, AutoCloseable {
     static <T> T main(Main<T> main) throws Exception {
         try (Floor floor = new Floor()) {
             Object[] result = new Object[1];
-            Exception[] failure = new Exception[1];
+            Throwable[] failure = new Throwable[1];
             Thread thread = floor.threads.unstarted(() -> {
                 try {
                     result[0] = main.run(floor);
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     failure[0] = e;
                 }
             });
             thread.start();
             thread.join();
-            if (failure[0] != null) {
-                throw failure[0];
+            switch (failure[0]) {
+                case null -> { }
+                case Exception e -> throw e;
+                case Error e -> throw e;
+                default -> throw new IllegalStateException(failure[0]);
             }
             @SuppressWarnings("unchecked")
             T value = (T) result[0];
