@@ -12,6 +12,12 @@ enum Contender {
     VT("vt"),
     /** kotlinx.coroutines on {@code Dispatchers.Default}, kotlinx {@code Channel}s. */
     KOTLINX("kotlinx"),
+    /**
+     * The limit, not a peer: JDK virtual threads on a bare one-carrier scheduler (one platform
+     * thread, a plain queue, {@code LockSupport.park} when it is empty; {@link Floor}), with
+     * {@link Floor.Rendezvous} as the unbuffered channel. No Echo code on its path.
+     */
+    FLOOR("floor"),
     /** A plain Netty server (tcpecho only), on the epoll transport Echo's own I/O uses. */
     NETTY("netty"),
     /** Reactor's {@code Schedulers.boundedElastic()}: platform threads, 10 per CPU, then a queue. */

@@ -1,6 +1,7 @@
 package dev.echo.bench;
 
 import static dev.echo.bench.Contender.ECHO;
+import static dev.echo.bench.Contender.FLOOR;
 import static dev.echo.bench.Contender.KOTLINX;
 import static dev.echo.bench.Contender.VT;
 
@@ -18,6 +19,12 @@ import java.util.concurrent.SynchronousQueue;
  * <p>The main task is the pinger; a spawned task is the ponger. They bounce one mutable ball
  * (so no system pays for boxing), and the ponger counts the hits, which checks that no message
  * was lost. The clock runs from the first send to the last reply.
+ *
+ * <p>{@code floor} is the vt program on {@link Floor}'s one carrier with {@link Floor.Rendezvous}
+ * in place of {@code SynchronousQueue}: the least an unbuffered channel costs (one CAS to wait,
+ * one to claim, one unpark, one park per message), where the JDK queue on a non-default
+ * scheduler also spins before every park (see {@link Floor.Rendezvous}). Same tasks, same ball,
+ * same count, same clock.
  */
 final class PingPong extends Workload {
 
@@ -25,7 +32,7 @@ final class PingPong extends Workload {
 
     PingPong() {
         super("pingpong", "two tasks, an unbuffered channel each way, 1,000,000 round trips: ns per round trip",
-                List.of(Metric.lower("pingpong", "ns/op")), List.of(ECHO, VT, KOTLINX));
+                List.of(Metric.lower("pingpong", "ns/op")), List.of(ECHO, VT, KOTLINX, FLOOR));
     }
 
     @Override
@@ -35,6 +42,7 @@ final class PingPong extends Workload {
             case ECHO -> session.echoMain(() -> echo(n));
             case VT -> Vt.main(() -> vt(n));
             case KOTLINX -> KotlinxPingPong.run(n);
+            case FLOOR -> Floor.main(floor -> floor(floor, n));
             default -> throw notMeasured(this, contender);
         };
         return List.of(metric().sample(contender, (double) nanos / n));
@@ -81,6 +89,28 @@ final class PingPong extends Workload {
         long elapsed = System.nanoTime() - start;
         ponger.join();
         check(ball[0] == n, "pingpong vt: " + ball[0] + " hits of " + n);
+        return elapsed;
+    }
+
+    static long floor(Floor floor, int n) throws InterruptedException {
+        Floor.Rendezvous<int[]> ping = new Floor.Rendezvous<>();
+        Floor.Rendezvous<int[]> pong = new Floor.Rendezvous<>();
+        Thread ponger = floor.start(() -> {
+            for (int i = 0; i < n; i++) {
+                int[] ball = ping.receive();
+                ball[0]++;
+                pong.send(ball);
+            }
+        });
+        int[] ball = new int[1];
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            ping.send(ball);
+            pong.receive();
+        }
+        long elapsed = System.nanoTime() - start;
+        ponger.join();
+        check(ball[0] == n, "pingpong floor: " + ball[0] + " hits of " + n);
         return elapsed;
     }
 }

@@ -1,6 +1,7 @@
 package dev.echo.bench;
 
 import static dev.echo.bench.Contender.ECHO;
+import static dev.echo.bench.Contender.FLOOR;
 import static dev.echo.bench.Contender.KOTLINX;
 import static dev.echo.bench.Contender.VT;
 
@@ -23,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which checks that the ring neither lost nor duplicated a hop. It then sends {@link #STOP}
  * round the ring (one more lap, 503 hops, under 0.01% of the run) and every task ends. The clock
  * runs from the first send of the token until every task has ended.
+ *
+ * <p>{@code floor}: the vt program on {@link Floor}'s one carrier with {@link Floor.Rendezvous}
+ * links (each has one receiver, and one sender at a time: the main thread's first send into
+ * link 0 is taken before task 502 ever sends there).
  */
 final class ThreadRing extends Workload {
 
@@ -43,7 +48,7 @@ final class ThreadRing extends Workload {
 
     ThreadRing() {
         super("threadring", "503 tasks in a ring of unbuffered channels, a token passed 10,000,000 hops: ns per hop",
-                List.of(Metric.lower("threadring", "ns/op")), List.of(ECHO, VT, KOTLINX));
+                List.of(Metric.lower("threadring", "ns/op")), List.of(ECHO, VT, KOTLINX, FLOOR));
     }
 
     @Override
@@ -53,6 +58,7 @@ final class ThreadRing extends Workload {
             case ECHO -> session.echoMain(() -> echo(hops));
             case VT -> Vt.main(() -> vt(hops));
             case KOTLINX -> KotlinxThreadRing.run(RING, hops);
+            case FLOOR -> Floor.main(floor -> floor(floor, hops));
             default -> throw notMeasured(this, contender);
         };
         return List.of(metric().sample(contender, (double) nanos / hops));
@@ -137,6 +143,46 @@ final class ThreadRing extends Workload {
         Vt.joinAll(threads);
         long elapsed = System.nanoTime() - start;
         check(finisher.get() == hops % RING, "threadring vt: finished at task " + finisher.get());
+        return elapsed;
+    }
+
+    private static long floor(Floor floor, int hops) throws InterruptedException {
+        List<Floor.Rendezvous<Token>> ring = new ArrayList<>(RING);
+        for (int i = 0; i < RING; i++) {
+            ring.add(new Floor.Rendezvous<>());
+        }
+        AtomicInteger finisher = new AtomicInteger(-1);
+        Thread[] threads = new Thread[RING];
+        for (int i = 0; i < RING; i++) {
+            int self = i;
+            Floor.Rendezvous<Token> in = ring.get(i);
+            Floor.Rendezvous<Token> out = ring.get((i + 1) % RING);
+            threads[i] = floor.start(() -> {
+                boolean finished = false;
+                while (true) {
+                    Token token = in.receive();
+                    if (token == STOP) {
+                        if (!finished) {
+                            out.send(STOP);
+                        }
+                        return;
+                    }
+                    if (token.remaining == 0) {
+                        finished = true;
+                        finisher.set(self);
+                        out.send(STOP);
+                    } else {
+                        token.remaining--;
+                        out.send(token);
+                    }
+                }
+            });
+        }
+        long start = System.nanoTime();
+        ring.getFirst().send(new Token(hops));
+        Vt.joinAll(threads);
+        long elapsed = System.nanoTime() - start;
+        check(finisher.get() == hops % RING, "threadring floor: finished at task " + finisher.get());
         return elapsed;
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
     private static final Pattern BENCH = Pattern.compile(
-            "BENCH [a-z0-9-]+ (echo|vt|kotlinx|netty|echo-rn-loops|webflux|mvc-vt|webflux-elastic) -?[0-9]+(\\.[0-9]+)?"
+            "BENCH [a-z0-9-]+ (echo|vt|kotlinx|floor|netty|echo-rn-loops|webflux|mvc-vt|webflux-elastic) -?[0-9]+(\\.[0-9]+)?"
             + " (ns/op|ms|msg/s|req/s|bytes/task|us|MiB|s/kreq|count|%)");
 
     private static String print(Report report) {
@@ -53,6 +53,24 @@ class ReportTest {
 
         assertThat(out).contains("| workload | unit | better | echo | vt | echo / vt |")
                 .contains("| mpmc | msg/s | higher | 30000000 | 15000000 | 2 |");
+    }
+
+    @Test
+    void theFloorIsAColumnWithEchoOverItLikeAnyPeer() {
+        Report report = new Report();
+        Workload pingpong = Workloads.byName("pingpong");
+        report.expect(pingpong);
+        report.add(pingpong.metric().sample(Contender.ECHO, 600), 1);
+        report.add(pingpong.metric().sample(Contender.VT, 500), 1);
+        report.add(pingpong.metric().sample(Contender.KOTLINX, 400), 1);
+        report.add(pingpong.metric().sample(Contender.FLOOR, 200), 1);
+
+        String out = print(report);
+
+        assertThat(out.lines().filter(l -> l.startsWith("BENCH "))).contains("BENCH pingpong floor 200 ns/op")
+                .allMatch(l -> BENCH.matcher(l).matches());
+        assertThat(out).contains("| workload | unit | better | echo | vt | kotlinx | floor | echo / vt | echo / kotlinx | echo / floor |")
+                .contains("| pingpong | ns/op | lower | 600 | 500 | 400 | 200 | 1.2 | 1.5 | 3 |");
     }
 
     /**
