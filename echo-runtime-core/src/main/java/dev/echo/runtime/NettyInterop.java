@@ -3,6 +3,8 @@ package dev.echo.runtime;
 import java.util.Objects;
 
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 
@@ -53,5 +55,26 @@ public final class NettyInterop {
      */
     public static Class<? extends ServerSocketChannel> serverSocketChannelType(Transport transport) {
         return Objects.requireNonNull(transport, "transport").serverSocketChannelType();
+    }
+
+    /** Connections one read of a listening channel accepts at most, as Netty's default for server channels. */
+    static final int ACCEPTS_PER_READ = 16;
+
+    /**
+     * A receive allocator for a listening channel ({@code ServerBootstrap.option(
+     * ChannelOption.RCVBUF_ALLOCATOR, NettyInterop.acceptAllocator())}) that accepts up to 16
+     * pending connections per read, until {@code accept} finds none.
+     *
+     * <p>Why: Netty 4.2's epoll server channel stops its accept loop after one connection with
+     * the default allocator (its "maybe more data" test compares the accepted file descriptor with
+     * the one byte it attempted to read, so it always says no), and the channel is read again only
+     * in the loop's next round. Under load a round runs every ready connection's reads first, so
+     * a burst of new connections waits in the kernel's accept queue, one accept per round: 1,000
+     * connections opened at once took seconds to accept on this project's 2-core machine, and
+     * their first requests were the whole p99 (docs/benchmarks.md). Echo's listeners and the
+     * Spring starter's HTTP server use this allocator.
+     */
+    public static RecvByteBufAllocator acceptAllocator() {
+        return new ServerChannelRecvByteBufAllocator().respectMaybeMoreData(false).maxMessagesPerRead(ACCEPTS_PER_READ);
     }
 }

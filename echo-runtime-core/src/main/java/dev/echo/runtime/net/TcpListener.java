@@ -92,6 +92,7 @@ public final class TcpListener implements AutoCloseable, TaskUsers.Closable {
                 .channel(NettyInterop.serverSocketChannelType(runtime.transport()))
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, NettyInterop.acceptAllocator())
                 .handler(acceptor)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

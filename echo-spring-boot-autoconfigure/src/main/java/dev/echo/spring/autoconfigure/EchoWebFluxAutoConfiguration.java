@@ -3,12 +3,14 @@ package dev.echo.spring.autoconfigure;
 import java.time.Duration;
 
 import dev.echo.runtime.EchoRuntime;
+import dev.echo.runtime.NettyInterop;
 import dev.echo.runtime.reactive.FutureMono;
 import dev.echo.spring.task.EchoTaskExecutor;
 import dev.echo.spring.web.EchoLoopResources;
 import dev.echo.spring.web.EchoReactiveTypes;
 import dev.echo.spring.web.KeepAliveReadResumer;
 import dev.echo.spring.web.TransportLoopResources;
+import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
@@ -131,17 +133,24 @@ public final class EchoWebFluxAutoConfiguration {
     }
 
     /**
-     * Reactor Netty's HTTP server re-arms reads on kept-alive connections after every response
-     * (see {@link KeepAliveReadResumer}: a Reactor Netty 1.3.6 path leaves the next request unread).
+     * Two fixes to Reactor Netty's HTTP server, on either loops: reads are re-armed on kept-alive
+     * connections after every response (see {@link KeepAliveReadResumer}: a Reactor Netty 1.3.6
+     * path leaves the next request unread), and the listening channel accepts every pending
+     * connection per read, not one per loop round ({@link NettyInterop#acceptAllocator()}).
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({ HttpServer.class, NettyServerCustomizer.class })
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-    static class KeepAliveReadsConfiguration {
+    static class NettyServerFixesConfiguration {
 
         @Bean
         NettyServerCustomizer echoKeepAliveReadResumer() {
             return KeepAliveReadResumer::installOn;
+        }
+
+        @Bean
+        NettyServerCustomizer echoAcceptBatching() {
+            return (server) -> server.option(ChannelOption.RCVBUF_ALLOCATOR, NettyInterop.acceptAllocator());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.echo.spring.autoconfigure;
 
+import io.netty.channel.ChannelOption;
+import reactor.netty.http.server.HttpServer;
 import dev.echo.runtime.EchoFuture;
 import dev.echo.runtime.EchoRuntime;
 import dev.echo.runtime.NettyInterop;
@@ -80,10 +82,20 @@ class EchoWebFluxAutoConfigurationTests {
     }
 
     @Test
+    void customizesReactorNettysServerToAcceptEveryPendingConnectionPerRead() {
+        this.contextRunner.run((context) -> {
+            HttpServer customized = context.getBean("echoAcceptBatching", NettyServerCustomizer.class)
+                .apply(HttpServer.create());
+            assertThat(customized.configuration().options()).containsKey(ChannelOption.RCVBUF_ALLOCATOR);
+        });
+    }
+
+    @Test
     void leavesTheServerAloneOutsideAReactiveWebApplication() {
         new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(EchoRuntimeAutoConfiguration.class, EchoWebFluxAutoConfiguration.class))
-            .run((context) -> assertThat(context).doesNotHaveBean("echoKeepAliveReadResumer"));
+            .run((context) -> assertThat(context).doesNotHaveBean("echoKeepAliveReadResumer")
+                .doesNotHaveBean("echoAcceptBatching"));
     }
 
     @Test
