@@ -124,9 +124,7 @@ public class LocalRunQueueLincheckTest {
     @Test
     void stressFindsNoNonLinearizableExecution() {
         new StressOptions()
-                // 6 iterations by default (12 until session 6): see the channel suites; 3 stress
-                // threads on 2 cores mostly spin at Lincheck's barriers. -Decho.lincheck.scale raises it.
-                .iterations(6 * SCALE)
+                .iterations(12 * SCALE)
                 .invocationsPerIteration(2_000)
                 .threads(3)
                 .actorsPerThread(3)

@@ -112,11 +112,7 @@ public class UnbufferedChannelLincheckTest {
     @Test
     void losesAndDuplicatesNoMessageUnderStress() {
         new StressOptions()
-                // 10 iterations by default (20 until session 6): on 2 cores, 3 stress threads spend most
-                // of an invocation spinning at Lincheck's barriers, so the stress half cost ~80-120 s
-                // per suite for little extra coverage; model checking explores the interleavings.
-                // -Decho.lincheck.scale=10 gives a deep run.
-                .iterations(10 * SCALE)
+                .iterations(20 * SCALE)
                 .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
