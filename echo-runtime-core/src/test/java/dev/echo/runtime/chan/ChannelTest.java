@@ -352,6 +352,8 @@ class ChannelTest {
         Channel<Integer> ch = Channel.unbuffered();
         var receiver = TestThreads.virtual(ch::receive);
         TestThreads.eventually(() -> ch.waitingReceivers() == 1);
+        // The waiter is registered before the thread parks and sets its blocker: wait for both.
+        TestThreads.eventually(() -> LockSupport.getBlocker(receiver.thread()) != null);
 
         Object blocker = LockSupport.getBlocker(receiver.thread());
 
