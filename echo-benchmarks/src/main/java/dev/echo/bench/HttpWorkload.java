@@ -181,13 +181,8 @@ final class HttpWorkload extends Workload {
         Path wrkPath = Wrk.find().orElseThrow();
         Wrk wrk = Wrk.create(wrkPath);
         String serverKey = name() + "-" + contender.id();
-        ServerProcess server;
-        try {
-            server = session.kept(serverKey, () -> startServer(contender, session, cpus));
-        } catch (Exception e) {
-            session.discard(serverKey);
-            throw e;
-        }
+        // A start that fails keeps nothing (startServer stops what it started), so there is nothing to discard.
+        ServerProcess server = session.kept(serverKey, () -> startServer(contender, session, cpus));
         String url = server.url(path);
         if (divisor != 1) {
             // The warm-up pass: this server JVM serves every round, so it is warmed once, long
