@@ -35,6 +35,8 @@ final class Soak extends Workload {
     static final int SECONDS = 600;
     static final int QUICK_SECONDS = 60;
     static final double FLAT = 0.10;
+    /** How long the server may take to get back to its idle values after a load. */
+    static final int IDLE_WAIT_SECONDS = 30;
 
     static final Metric RATE = Metric.higher("soak", "req/s");
     static final Metric P99 = Metric.lower("soak-p99", "us");
@@ -113,7 +115,11 @@ final class Soak extends Workload {
             int settled = seconds / 5;
             List<Long> underLoad = new ArrayList<>();
             Wrk.Result first = loadWithSamples(wrk, load, cpus.wrkThreads(), settled, url, pid, interval, underLoad);
-            awaitIdle(server, idleLive);
+            long liveAtPause = awaitIdle(server, idleLive);
+            if (liveAtPause > idleLive) {
+                // Then the heap below is taken with requests in flight: say so, do not compare quietly.
+                failures.add("live tasks " + liveAtPause + " " + IDLE_WAIT_SECONDS + " s into the pause at " + settled + " s, " + idleLive + " idle before");
+            }
             long heapAtSettled = heapAfterFullGc(pid);
             Wrk.Result rest = loadWithSamples(wrk, load, cpus.wrkThreads(), seconds - settled, url, pid, interval, underLoad);
             long errors = first.errors() + rest.errors();
@@ -121,7 +127,7 @@ final class Soak extends Workload {
                 failures.add("errors under load: " + first.describeErrors() + " (minutes to the pause), " + rest.describeErrors() + " (after)");
             }
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_WAIT_SECONDS);
             Map<String, Long> after;
             long threads;
             long fds;
@@ -138,13 +144,13 @@ final class Soak extends Workload {
                         heapAtSettled, settled, heapAtEnd, drift));
             }
             if (after.get("live") > idleLive) {
-                failures.add("live tasks " + after.get("live") + " 30 s after the load, " + idleLive + " idle before");
+                failures.add("live tasks " + after.get("live") + " " + IDLE_WAIT_SECONDS + " s after the load, " + idleLive + " idle before");
             }
             if (threads > idleThreads) {
-                failures.add("threads " + threads + " 30 s after the load, " + idleThreads + " idle before");
+                failures.add("threads " + threads + " " + IDLE_WAIT_SECONDS + " s after the load, " + idleThreads + " idle before");
             }
             if (fds > idleFds) {
-                failures.add("open fds " + fds + " 30 s after the load, " + idleFds + " idle before");
+                failures.add("open fds " + fds + " " + IDLE_WAIT_SECONDS + " s after the load, " + idleFds + " idle before");
             }
             long accounted = after.get("completed") + after.get("failed") + after.get("cancelled") + after.get("live");
             if (after.get("spawned") != accounted) {
@@ -203,12 +209,17 @@ final class Soak extends Workload {
         return result[0];
     }
 
-    /** Waits (up to 30 s) until the runtime's live tasks are back to {@code idleLive}: nothing in flight. */
-    private static void awaitIdle(ServerProcess server, long idleLive) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (stats(server).get("live") > idleLive && System.nanoTime() < deadline) {
+    /**
+     * Waits (up to {@link #IDLE_WAIT_SECONDS}) until the runtime's live tasks are back to
+     * {@code idleLive}: nothing in flight. Returns the last count read.
+     */
+    private static long awaitIdle(ServerProcess server, long idleLive) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_WAIT_SECONDS);
+        long live;
+        while ((live = stats(server).get("live")) > idleLive && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
+        return live;
     }
 
     /** The statistics' counters from the echo contender's {@code /admin/echo} (a flat JSON object of numbers). */
